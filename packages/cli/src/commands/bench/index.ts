@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { parseOptions } from '../../options.ts';
+import { benchHandler } from './handler.ts';
+import { benchOptionsSchema } from './options.ts';
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description(
+      'Run a benchmark. Prints one JSON object per line: {bench, metric, value, unit, anchor, anchorValue, ratio}; ' +
+        'anchors (e.g. the native library) are measured in the same run. Without a name, lists benchmarks.',
+    )
+    .argument('[name]', 'benchmark name (e.g. crypto)')
+    .option('--ms <n>', 'target milliseconds per measurement', '1000')
+    .option('--quick', 'short run with scaled-down sizes (smoke test)')
+    .option('--json', 'JSON lines on stdout (the default; progress goes to stderr)')
+    .action(async (name: string | undefined, raw: unknown) => {
+      process.exitCode = await benchHandler(name, parseOptions(benchOptionsSchema, raw));
+    });
+}

@@ -1,0 +1,44 @@
+import { isKeelError } from '@keel/util';
+import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench/index.ts';
+import { conformanceCommand } from './commands/conformance/index.ts';
+import { CliError } from './errors.ts';
+
+export function createProgram(): Command {
+  const program = new Command('keel')
+    .description(
+      'Run real blockchain systems end to end: Bitcoin full validation, Stratum V2 mining and a BFT proof-of-stake chain.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addCommand(conformanceCommand());
+  program.addCommand(benchCommand());
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit with 0; usage errors were already printed by commander
+      return e.exitCode;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`keel: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (isKeelError(e)) {
+      process.stderr.write(`keel: ${e.name} ${e.code}: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(
+      `keel: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    return 1;
+  }
+}

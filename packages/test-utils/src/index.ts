@@ -1,0 +1,3 @@
+export { SeededRng } from './rng.ts';
+export { freePort, tempDir } from './tmp.ts';
+export { testSuite, vectorsDirOrSkip } from './vectors.ts';

@@ -1,12 +1,9 @@
 import type { BenchMain } from '@keel/util';
-import { sha256 } from '../src/hashes/index.ts';
+import { benchHashes } from './hashes.ts';
+// one import per area (keep this list in the same order as the calls below)
 
-export const main: BenchMain = (h) => {
-  const data = new Uint8Array(64);
-  h.report({
-    bench: 'crypto',
-    metric: 'sha256-64B',
-    value: h.opsPerSecond(() => sha256(data), { batch: 100 }),
-    unit: 'ops/s',
-  });
+/** `keel bench crypto`: every area of @keel/crypto, per backend, with ratios in the same run. */
+export const main: BenchMain = async (h) => {
+  benchHashes(h);
+  // one call per area
 };

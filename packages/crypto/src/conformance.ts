@@ -1,5 +1,9 @@
 import type { ConformanceSuite } from '@keel/conformance';
 import { hkdfSuite } from './suites/hkdf.ts';
+// one import per suite
 
 /** Every conformance suite @keel/crypto ships, in `keel conformance --list` order. */
-export const cryptoSuites: readonly ConformanceSuite[] = [hkdfSuite];
+export const cryptoSuites: readonly ConformanceSuite[] = [
+  hkdfSuite,
+  // one entry per suite
+];

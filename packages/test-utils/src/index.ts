@@ -1,3 +1,4 @@
+export { secp256k1Preference } from './backends.ts';
 export { SeededRng } from './rng.ts';
 export { freePort, tempDir } from './tmp.ts';
 export { testSuite, vectorsDirOrSkip } from './vectors.ts';

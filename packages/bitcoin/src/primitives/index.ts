@@ -1,0 +1,40 @@
+export {
+  BLOCK_HEADER_SIZE,
+  type Block,
+  type BlockHeader,
+  blockHash,
+  decodeBlock,
+  decodeBlockHeader,
+  encodeBlock,
+  encodeBlockHeader,
+  readBlock,
+  readBlockHeader,
+  writeBlockHeader,
+} from './block.ts';
+export {
+  type DecodeLimits,
+  defaultDecodeLimits,
+  MAX_BLOCK_SERIALIZED_SIZE,
+  MAX_BLOCK_SIGOPS_COST,
+  MAX_BLOCK_WEIGHT,
+  MAX_MONEY,
+  MAX_SCRIPT_SIZE,
+  WITNESS_SCALE_FACTOR,
+} from './limits.ts';
+export { computeMerkleRoot } from './merkle.ts';
+export {
+  decodeTransaction,
+  encodeTransaction,
+  hashToHex,
+  hasWitness,
+  isCoinbase,
+  type OutPoint,
+  readTransaction,
+  type Transaction,
+  type TxIn,
+  type TxOut,
+  transactionSizes,
+  txid,
+  writeTransaction,
+  wtxid,
+} from './transaction.ts';

@@ -6,6 +6,7 @@ import type { ConformanceSuite } from '@keel/conformance';
  */
 const loaders: ReadonlyArray<() => Promise<readonly ConformanceSuite[]>> = [
   () => import('@keel/crypto/conformance').then((m) => m.cryptoSuites),
+  () => import('@keel/bitcoin/conformance').then((m) => m.bitcoinSuites),
 ];
 
 export async function loadSuites(): Promise<Map<string, ConformanceSuite>> {

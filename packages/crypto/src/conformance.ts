@@ -1,11 +1,17 @@
 import type { ConformanceSuite } from '@keel/conformance';
 import { blsSuite } from './suites/bls.ts';
+import { chacha20poly1305Suite } from './suites/chacha20poly1305.ts';
 import { hkdfSuite } from './suites/hkdf.ts';
+import { noiseSuite } from './suites/noise.ts';
+import { siphashSuite } from './suites/siphash.ts';
 // one import per suite
 
 /** Every conformance suite @keel/crypto ships, in `keel conformance --list` order. */
 export const cryptoSuites: readonly ConformanceSuite[] = [
+  siphashSuite,
+  chacha20poly1305Suite,
   hkdfSuite,
+  noiseSuite,
   blsSuite,
   // one entry per suite
 ];

@@ -1,0 +1,9 @@
+export {
+  CHACHA20POLY1305_KEY_LENGTH,
+  CHACHA20POLY1305_NONCE_LENGTH,
+  CHACHA20POLY1305_TAG_LENGTH,
+  MAX_NOISE_NONCE,
+  noiseNonce,
+  open,
+  seal,
+} from './chacha20poly1305.ts';

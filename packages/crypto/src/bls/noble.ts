@@ -13,6 +13,7 @@ import {
   BLS_DST_SIGNATURE,
   BLS_PUBLIC_KEY_LENGTH,
   BLS_SIGNATURE_LENGTH,
+  infinityEncoding,
 } from './constants.ts';
 import type { BlsBackend, BlsSignatureSet } from './types.ts';
 
@@ -161,7 +162,8 @@ function aggregateSignatures(signatures: readonly Uint8Array[]): Uint8Array {
     if (!p) throw invalidPoint('INVALID_SIGNATURE', i);
     agg = agg.add(p);
   });
-  return SigCoder.toBytes(agg);
+  // noble refuses to serialize a projective identity it reached by addition; encode it here.
+  return agg.is0() ? infinityEncoding('G2') : SigCoder.toBytes(agg);
 }
 
 function aggregatePublicKeys(publicKeys: readonly Uint8Array[]): Uint8Array {
@@ -172,7 +174,7 @@ function aggregatePublicKeys(publicKeys: readonly Uint8Array[]): Uint8Array {
     if (!p) throw invalidPoint('INVALID_PUBLIC_KEY', i);
     agg = agg.add(p);
   });
-  return agg.toBytes(true);
+  return agg.is0() ? infinityEncoding('G1') : agg.toBytes(true);
 }
 
 /** PopProve over noble. Exported for the blst backend, whose binding fixes the DST. */

@@ -23,6 +23,12 @@ export {
   hashSha256,
   SUITE_25519_CHACHAPOLY_SHA256,
 } from './primitives.ts';
+export {
+  dhSecp256k1EllSwift,
+  SUITE_SECP256K1_ELLSWIFT_CHACHAPOLY_SHA256,
+  SV2_NOISE_PATTERN,
+  SV2_NOISE_PROTOCOL_NAME,
+} from './sv2.ts';
 export { initialHandshakeHash, noiseHkdf, SymmetricState } from './symmetricState.ts';
 export { NoiseTransport } from './transport.ts';
 export type {

@@ -1,13 +1,15 @@
 import type { ConformanceSuite, SuiteContext } from '@keel/conformance';
-import { bytesToHex, hexToBytes } from '@keel/util';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@keel/util';
 import { CryptoError, CryptoErrorCode } from '../errors.ts';
+import { sha256 } from '../hashes/index.ts';
 import { createHandshake, type HandshakeState } from '../noise/handshakeState.ts';
-import { HANDSHAKE_PATTERNS } from '../noise/patterns.ts';
+import { HANDSHAKE_PATTERNS, PATTERN_NX } from '../noise/patterns.ts';
 import {
   cipherChaChaPoly,
   hashSha256,
   SUITE_25519_CHACHAPOLY_SHA256,
 } from '../noise/primitives.ts';
+import { SUITE_SECP256K1_ELLSWIFT_CHACHAPOLY_SHA256 } from '../noise/sv2.ts';
 import { initialHandshakeHash, SymmetricState } from '../noise/symmetricState.ts';
 import type { NoiseTransport } from '../noise/transport.ts';
 
@@ -46,7 +48,7 @@ const SV2_CASES = 4;
 export const noiseSuite: ConformanceSuite = {
   name: 'noise',
   description:
-    'Noise rev 34 engine: cacophony NX/NN/XX 25519_ChaChaPoly_SHA256 replays (every message + handshake hash) and the SV2 handshake constants',
+    'Noise rev 34 engine: cacophony NX/NN/XX 25519_ChaChaPoly_SHA256 replays (every message + handshake hash); SV2 protocol-name hash, initial ck/h and act sizes (Secp256k1+EllSwift)',
   files: [CACOPHONY, SV2],
   expectedCases: VECTORS * (MESSAGES_PER_VECTOR + 1) + SV2_CASES,
   async run(ctx) {
@@ -137,8 +139,35 @@ async function sv2Cases(ctx: SuiteContext, hs: Sv2Handshake): Promise<void> {
     ctx.expectEqual(bytesToHex(ss.chainingKey), hs.initial_state.ck, 'ck');
     ctx.expectEqual(bytesToHex(ss.handshakeHash), hs.initial_state.h, 'h');
   });
-  const reason =
-    'the Secp256k1+EllSwift DH is not available yet (packages/crypto/src/secp256k1/ellswift.ts)';
-  ctx.skip('sv2/act1-size', reason);
-  ctx.skip('sv2/act2-size', reason);
+  await sv2SizeCases(ctx, hs);
+}
+
+/** Act sizes of the SV2 handshake with fixed keys and a 74-byte SIGNATURE_NOISE_MESSAGE. */
+async function sv2SizeCases(ctx: SuiteContext, hs: Sv2Handshake): Promise<void> {
+  const suite = SUITE_SECP256K1_ELLSWIFT_CHACHAPOLY_SHA256;
+  const key = (label: string) =>
+    suite.dh.keyPairFromPrivate(sha256(utf8ToBytes(`keel noise sv2 ${label}`)));
+  const init = createHandshake({ suite, pattern: PATTERN_NX, initiator: true, e: key('ie') });
+  const resp = createHandshake({
+    suite,
+    pattern: PATTERN_NX,
+    initiator: false,
+    e: key('re'),
+    s: key('rs'),
+  });
+  await ctx.check('sv2/act1-size', () => {
+    ctx.expectEqual(init.protocolName, hs.protocol_name, 'protocol name');
+    const act1 = init.writeMessage();
+    ctx.expectEqual(act1.length, hs.sizes_bytes.act1_initiator_to_responder, 'act 1 length');
+    ctx.expectEqual(resp.readMessage(act1).length, 0, 'act 1 payload');
+  });
+  await ctx.check('sv2/act2-size', () => {
+    const sigMsg = new Uint8Array(hs.sizes_bytes.signature_noise_message).fill(0x5a);
+    const act2 = resp.writeMessage(sigMsg);
+    ctx.expectEqual(act2.length, hs.sizes_bytes.act2_responder_to_initiator, 'act 2 length');
+    ctx.expectEqual(bytesToHex(init.readMessage(act2)), bytesToHex(sigMsg), 'act 2 payload');
+    ctx.expectEqual(bytesToHex(init.remoteStatic!), bytesToHex(key('rs').publicKey), 'rs');
+    const [ti, tr] = [init.split(), resp.split()];
+    ctx.expectEqual(bytesToHex(ti.handshakeHash), bytesToHex(tr.handshakeHash), 'h');
+  });
 }

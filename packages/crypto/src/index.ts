@@ -6,6 +6,22 @@ export {
   open as chacha20poly1305Open,
   seal as chacha20poly1305Seal,
 } from './aead/index.ts';
+export {
+  BLS_CURVE_ORDER,
+  BLS_DST_POP,
+  BLS_DST_SIGNATURE,
+  BLS_PUBLIC_KEY_LENGTH,
+  BLS_SECRET_KEY_LENGTH,
+  BLS_SIGNATURE_LENGTH,
+  type BlsBackend,
+  type BlsBackendName,
+  type BlsBackendPreference,
+  type BlsSignatureSet,
+  ethAggregatePubkeys,
+  ethFastAggregateVerify,
+  loadBlsBackend,
+  nobleBls,
+} from './bls/index.ts';
 export { assertLength, CryptoError, CryptoErrorCode } from './errors.ts';
 export {
   blake2b256,

@@ -1,11 +1,13 @@
 import type { BenchMain } from '@keel/util';
 import { benchBls } from './bls.ts';
 import { benchHashes } from './hashes.ts';
+import { benchSiphash } from './siphash.ts';
 // one import per area (keep this list in the same order as the calls below)
 
 /** `keel bench crypto`: every area of @keel/crypto, per backend, with ratios in the same run. */
 export const main: BenchMain = async (h) => {
   benchHashes(h);
   await benchBls(h);
+  benchSiphash(h);
   // one call per area
 };

@@ -27,6 +27,9 @@ function le32(b: Uint8Array, i: number): number {
  * then the final word (lastLo, lastHi), which already carries the length byte (paper §2:
  * the last block holds the remaining bytes and `len mod 256` in its top byte).
  * `wide` selects the 128-bit output variant. Writes the output to OUT.
+ *
+ * Lanes are kept as int32 (`| 0`) so V8 keeps them in registers as small integers; a
+ * 64-bit add is lo + lo with the carry taken from the unsigned comparison.
  */
 function sipCore(
   key: SipHashKey,
@@ -38,84 +41,85 @@ function sipCore(
   wide: boolean,
 ): void {
   // "somepseudorandomlygeneratedbytes" XOR the key
-  let v0h = (0x736f6d65 ^ key.k0hi) >>> 0;
-  let v0l = (0x70736575 ^ key.k0lo) >>> 0;
-  let v1h = (0x646f7261 ^ key.k1hi) >>> 0;
-  let v1l = (0x6e646f6d ^ key.k1lo ^ (wide ? 0xee : 0)) >>> 0;
-  let v2h = (0x6c796765 ^ key.k0hi) >>> 0;
-  let v2l = (0x6e657261 ^ key.k0lo) >>> 0;
-  let v3h = (0x74656462 ^ key.k1hi) >>> 0;
-  let v3l = (0x79746573 ^ key.k1lo) >>> 0;
+  let v0h = 0x736f6d65 ^ key.k0hi;
+  let v0l = 0x70736575 ^ key.k0lo;
+  let v1h = 0x646f7261 ^ key.k1hi;
+  let v1l = 0x6e646f6d ^ key.k1lo ^ (wide ? 0xee : 0);
+  let v2h = 0x6c796765 ^ key.k0hi;
+  let v2l = 0x6e657261 ^ key.k0lo;
+  let v3h = 0x74656462 ^ key.k1hi;
+  let v3l = 0x79746573 ^ key.k1lo;
   let mLo = 0;
   let mHi = 0;
   let rounds = 0;
   let th = 0;
   let tl = 0;
-  let s = 0;
   // Message words 0..nFull-1, then the last word, then finalization and (wide) a second one.
   const steps = nFull + 1;
-  for (let w = 0; w < steps + (wide ? 2 : 1); w++) {
+  const total = steps + (wide ? 2 : 1);
+  for (let w = 0; w < total; w++) {
     if (w < nFull) {
-      mLo = le32(msg, off + 8 * w);
-      mHi = le32(msg, off + 8 * w + 4);
+      const i = off + 8 * w;
+      mLo = msg[i]! | (msg[i + 1]! << 8) | (msg[i + 2]! << 16) | (msg[i + 3]! << 24);
+      mHi = msg[i + 4]! | (msg[i + 5]! << 8) | (msg[i + 6]! << 16) | (msg[i + 7]! << 24);
     } else if (w === nFull) {
-      mLo = lastLo;
-      mHi = lastHi;
+      mLo = lastLo | 0;
+      mHi = lastHi | 0;
     }
     if (w < steps) {
-      v3l = (v3l ^ mLo) >>> 0;
-      v3h = (v3h ^ mHi) >>> 0;
+      v3l ^= mLo;
+      v3h ^= mHi;
       rounds = 2;
     } else if (w === steps) {
-      v2l = (v2l ^ (wide ? 0xee : 0xff)) >>> 0;
+      v2l ^= wide ? 0xee : 0xff;
       rounds = 4;
     } else {
-      v1l = (v1l ^ 0xdd) >>> 0;
+      v1l ^= 0xdd;
       rounds = 4;
     }
     for (let r = 0; r < rounds; r++) {
       // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
-      s = v0l + v1l;
-      v0h = (v0h + v1h + (s > 0xffffffff ? 1 : 0)) >>> 0;
-      v0l = s >>> 0;
-      th = ((v1h << 13) | (v1l >>> 19)) >>> 0;
-      tl = ((v1l << 13) | (v1h >>> 19)) >>> 0;
-      v1h = (th ^ v0h) >>> 0;
-      v1l = (tl ^ v0l) >>> 0;
+      tl = (v0l + v1l) | 0;
+      v0h = (v0h + v1h + (tl >>> 0 < v0l >>> 0 ? 1 : 0)) | 0;
+      v0l = tl;
+      th = (v1h << 13) | (v1l >>> 19);
+      tl = (v1l << 13) | (v1h >>> 19);
+      v1h = th ^ v0h;
+      v1l = tl ^ v0l;
       th = v0h;
       v0h = v0l;
       v0l = th;
       // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
-      s = v2l + v3l;
-      v2h = (v2h + v3h + (s > 0xffffffff ? 1 : 0)) >>> 0;
-      v2l = s >>> 0;
-      th = ((v3h << 16) | (v3l >>> 16)) >>> 0;
-      tl = ((v3l << 16) | (v3h >>> 16)) >>> 0;
-      v3h = (th ^ v2h) >>> 0;
-      v3l = (tl ^ v2l) >>> 0;
+      tl = (v2l + v3l) | 0;
+      v2h = (v2h + v3h + (tl >>> 0 < v2l >>> 0 ? 1 : 0)) | 0;
+      v2l = tl;
+      th = (v3h << 16) | (v3l >>> 16);
+      tl = (v3l << 16) | (v3h >>> 16);
+      v3h = th ^ v2h;
+      v3l = tl ^ v2l;
       // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
-      s = v0l + v3l;
-      v0h = (v0h + v3h + (s > 0xffffffff ? 1 : 0)) >>> 0;
-      v0l = s >>> 0;
-      th = ((v3h << 21) | (v3l >>> 11)) >>> 0;
-      tl = ((v3l << 21) | (v3h >>> 11)) >>> 0;
-      v3h = (th ^ v0h) >>> 0;
-      v3l = (tl ^ v0l) >>> 0;
+      tl = (v0l + v3l) | 0;
+      v0h = (v0h + v3h + (tl >>> 0 < v0l >>> 0 ? 1 : 0)) | 0;
+      v0l = tl;
+      th = (v3h << 21) | (v3l >>> 11);
+      tl = (v3l << 21) | (v3h >>> 11);
+      v3h = th ^ v0h;
+      v3l = tl ^ v0l;
       // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
-      s = v2l + v1l;
-      v2h = (v2h + v1h + (s > 0xffffffff ? 1 : 0)) >>> 0;
-      v2l = s >>> 0;
-      th = ((v1h << 17) | (v1l >>> 15)) >>> 0;
-      tl = ((v1l << 17) | (v1h >>> 15)) >>> 0;
-      v1h = (th ^ v2h) >>> 0;
-      v1l = (tl ^ v2l) >>> 0;
+      tl = (v2l + v1l) | 0;
+      v2h = (v2h + v1h + (tl >>> 0 < v2l >>> 0 ? 1 : 0)) | 0;
+      v2l = tl;
+      th = (v1h << 17) | (v1l >>> 15);
+      tl = (v1l << 17) | (v1h >>> 15);
+      v1h = th ^ v2h;
+      v1l = tl ^ v2l;
       th = v2h;
       v2h = v2l;
       v2l = th;
     }
     if (w < steps) {
-      v0l = (v0l ^ mLo) >>> 0;
-      v0h = (v0h ^ mHi) >>> 0;
+      v0l ^= mLo;
+      v0h ^= mHi;
     } else {
       const i = w === steps ? 0 : 2;
       OUT[i] = v0l ^ v1l ^ v2l ^ v3l;

@@ -1,4 +1,5 @@
 import type { ConformanceSuite } from '@keel/conformance';
+import { bip340Suite } from './suites/bip340.ts';
 import { blsSuite } from './suites/bls.ts';
 import { chacha20poly1305Suite } from './suites/chacha20poly1305.ts';
 import { hkdfSuite } from './suites/hkdf.ts';
@@ -13,5 +14,6 @@ export const cryptoSuites: readonly ConformanceSuite[] = [
   hkdfSuite,
   noiseSuite,
   blsSuite,
+  bip340Suite,
   // one entry per suite
 ];

@@ -56,11 +56,24 @@ export {
   PATTERN_XX,
   SUITE_25519_CHACHAPOLY_SHA256,
 } from './noise/index.ts';
-export type {
-  Secp256k1Backend,
-  Secp256k1BackendName,
-  XOnlyTweakResult,
-} from './secp256k1/types.ts';
+export {
+  ellswiftCreate,
+  ellswiftDecode,
+  ellswiftEcdhXonly,
+  ellswiftEncode,
+  ellswiftXdh,
+  isLowS,
+  loadSecp256k1Backend,
+  nobleSecp256k1,
+  normalizeS,
+  parseDerLax,
+  type Secp256k1Backend,
+  type Secp256k1BackendName,
+  type Secp256k1Preference,
+  signatureToDer,
+  type XOnlyTweakResult,
+  xOnlyEcdh,
+} from './secp256k1/index.ts';
 export {
   type SipHashKey,
   sipHashKeyFromBytes,

@@ -2,6 +2,7 @@ import type { ConformanceSuite } from '@keel/conformance';
 import { bip340Suite } from './suites/bip340.ts';
 import { blsSuite } from './suites/bls.ts';
 import { chacha20poly1305Suite } from './suites/chacha20poly1305.ts';
+import { ecvrfSuite } from './suites/ecvrf.ts';
 import { hkdfSuite } from './suites/hkdf.ts';
 import { noiseSuite } from './suites/noise.ts';
 import { siphashSuite } from './suites/siphash.ts';
@@ -15,5 +16,6 @@ export const cryptoSuites: readonly ConformanceSuite[] = [
   noiseSuite,
   blsSuite,
   bip340Suite,
+  ecvrfSuite,
   // one entry per suite
 ];

@@ -22,6 +22,22 @@ export {
   loadBlsBackend,
   nobleBls,
 } from './bls/index.ts';
+export {
+  createECVRF,
+  type ECVRF,
+  type ECVRFSuiteName,
+  type ECVRFVerifyOptions,
+  ecvrfELL2,
+  ecvrfTAI,
+} from './ecvrf/index.ts';
+export {
+  availableEd25519Engines,
+  type CreateEd25519Options,
+  createEd25519,
+  type Ed25519,
+  type Ed25519EngineName,
+  ed25519,
+} from './ed25519/index.ts';
 export { assertLength, CryptoError, CryptoErrorCode } from './errors.ts';
 export {
   blake2b256,

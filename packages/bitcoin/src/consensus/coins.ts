@@ -1,0 +1,77 @@
+import { bytesToHex, InvariantError } from '@keel/util';
+import type { OutPoint } from '../primitives/transaction.ts';
+
+/** An unspent output with what consensus needs to know about its creation. */
+export interface Coin {
+  value: bigint;
+  scriptPubKey: Uint8Array;
+  /** Height of the block whose transaction created the output. */
+  height: number;
+  /** Created by a coinbase transaction (spendable only after COINBASE_MATURITY blocks). */
+  coinbase: boolean;
+}
+
+/**
+ * The UTXO set as block connection sees it. `connectBlock` is synchronous, so an I/O shell
+ * prefetches every coin a block spends into a view before calling it.
+ */
+export interface CoinView {
+  get(outpoint: OutPoint): Coin | undefined;
+  has(outpoint: OutPoint): boolean;
+  /**
+   * Adds a coin. With `overwrite` false an existing unspent coin at the outpoint is a bug
+   * in the caller and throws; Core allows overwriting only for the BIP30 exception coinbases.
+   */
+  add(outpoint: OutPoint, coin: Coin, overwrite: boolean): void;
+  /** Removes and returns the coin, or undefined if it is not there. */
+  spend(outpoint: OutPoint): Coin | undefined;
+}
+
+/** The map key of an outpoint: txid hex (internal order) and output index. */
+export function outpointKey(o: OutPoint): string {
+  return `${bytesToHex(o.txid)}:${o.vout}`;
+}
+
+/** An in-memory CoinView (tests, the vector suite, single-block validation in the CLI). */
+export class MemoryCoinView implements CoinView {
+  private readonly coins = new Map<string, Coin>();
+
+  get size(): number {
+    return this.coins.size;
+  }
+
+  get(o: OutPoint): Coin | undefined {
+    return this.coins.get(outpointKey(o));
+  }
+
+  has(o: OutPoint): boolean {
+    return this.coins.has(outpointKey(o));
+  }
+
+  add(o: OutPoint, coin: Coin, overwrite: boolean): void {
+    const key = outpointKey(o);
+    if (!overwrite && this.coins.has(key)) {
+      throw new CoinOverwriteError(key);
+    }
+    this.coins.set(key, coin);
+  }
+
+  spend(o: OutPoint): Coin | undefined {
+    const key = outpointKey(o);
+    const coin = this.coins.get(key);
+    if (coin) this.coins.delete(key);
+    return coin;
+  }
+
+  /** Every coin, keyed by `outpointKey` (for snapshots and comparisons in tests). */
+  entries(): IterableIterator<[string, Coin]> {
+    return this.coins.entries();
+  }
+}
+
+/** A coin was added over an unspent one without permission: a bug in the caller. */
+export class CoinOverwriteError extends InvariantError {
+  constructor(key: string) {
+    super(`coin ${key} already exists and overwrite was not allowed`, { outpoint: key });
+  }
+}

@@ -1,5 +1,6 @@
 import type { ConformanceSuite } from '@keel/conformance';
 import { bip340Suite } from './suites/bip340.ts';
+import { bip341WalletSuite } from './suites/bip341Wallet.ts';
 import { blsSuite } from './suites/bls.ts';
 import { chacha20poly1305Suite } from './suites/chacha20poly1305.ts';
 import { ecvrfSuite } from './suites/ecvrf.ts';
@@ -16,6 +17,7 @@ export const cryptoSuites: readonly ConformanceSuite[] = [
   noiseSuite,
   blsSuite,
   bip340Suite,
+  bip341WalletSuite,
   ecvrfSuite,
   // one entry per suite
 ];

@@ -6,7 +6,7 @@ import {
   hkdf as nobleHkdf,
 } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { ripemd160 as nobleRipemd160 } from '@noble/hashes/legacy.js';
+import { ripemd160 as nobleRipemd160, sha1 as nobleSha1 } from '@noble/hashes/legacy.js';
 import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 
@@ -21,6 +21,11 @@ export function sha256d(data: Uint8Array): Uint8Array {
 
 export function sha512(data: Uint8Array): Uint8Array {
   return nobleSha512(data);
+}
+
+/** SHA-1: only for Bitcoin's OP_SHA1; not collision resistant. */
+export function sha1(data: Uint8Array): Uint8Array {
+  return nobleSha1(data);
 }
 
 export function ripemd160(data: Uint8Array): Uint8Array {

@@ -51,6 +51,7 @@ export {
   keccak256,
   ripemd160,
   sha256,
+  sha1,
   sha256d,
   sha512,
   taggedHash,

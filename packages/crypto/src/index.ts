@@ -72,6 +72,8 @@ export {
   PATTERN_NX,
   PATTERN_XX,
   SUITE_25519_CHACHAPOLY_SHA256,
+  SUITE_SECP256K1_ELLSWIFT_CHACHAPOLY_SHA256,
+  SV2_NOISE_PROTOCOL_NAME,
 } from './noise/index.ts';
 export {
   ellswiftCreate,

@@ -1,5 +1,7 @@
 import type { BenchMain } from '@keel/util';
 import { benchBls } from './bls.ts';
+import { benchEcvrf } from './ecvrf.ts';
+import { benchEd25519 } from './ed25519.ts';
 import { benchHashes } from './hashes.ts';
 import { benchSiphash } from './siphash.ts';
 // one import per area (keep this list in the same order as the calls below)
@@ -9,5 +11,7 @@ export const main: BenchMain = async (h) => {
   benchHashes(h);
   await benchBls(h);
   benchSiphash(h);
+  benchEd25519(h);
+  benchEcvrf(h);
   // one call per area
 };

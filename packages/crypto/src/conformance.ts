@@ -1,4 +1,5 @@
 import type { ConformanceSuite } from '@keel/conformance';
+import { bip324Suite } from './suites/bip324.ts';
 import { bip340Suite } from './suites/bip340.ts';
 import { bip341WalletSuite } from './suites/bip341Wallet.ts';
 import { blsSuite } from './suites/bls.ts';
@@ -18,6 +19,7 @@ export const cryptoSuites: readonly ConformanceSuite[] = [
   blsSuite,
   bip340Suite,
   bip341WalletSuite,
+  bip324Suite,
   ecvrfSuite,
   // one entry per suite
 ];

@@ -1,3 +1,11 @@
+export {
+  deriveV2TransportKeys,
+  FSChaCha20,
+  FSChaCha20Poly1305,
+  REKEY_INTERVAL,
+  V2PacketCipher,
+  type V2TransportKeys,
+} from './bip324.ts';
 export { isLowS, normalizeS, parseDerLax, signatureToDer } from './der.ts';
 export {
   ellswiftCreate,
@@ -11,4 +19,12 @@ export {
 } from './ellswift.ts';
 export { loadSecp256k1Backend, type Secp256k1Preference } from './load.ts';
 export { nobleSecp256k1 } from './noble.ts';
+export {
+  tapBranchHash,
+  tapLeafHash,
+  taprootScriptPubKey,
+  taprootTweakPrivateKey,
+  taprootTweakPublicKey,
+  tapTweakHash,
+} from './taproot.ts';
 export type { Secp256k1Backend, Secp256k1BackendName, XOnlyTweakResult } from './types.ts';

@@ -4,8 +4,7 @@
  * package: the public surface is `index.ts`.
  */
 import { bytesToBigIntLE, concatBytes } from '@keel/util';
-import { ED25519_L } from '../ed25519/rules.ts';
-import { CryptoError, CryptoErrorCode } from '../errors.ts';
+import { assertBytes, ED25519_L } from '../ed25519/rules.ts';
 import { sha512 } from '../hashes/index.ts';
 import {
   type EdPoint,
@@ -34,6 +33,8 @@ export const SUITES: Readonly<Record<ECVRFSuiteName, SuiteParams>> = {
     encoding: 'ell2',
   },
 };
+
+export { assertBytes };
 
 export const PT_LEN = 32;
 export const C_LEN = 16;
@@ -173,11 +174,4 @@ export function verifyTrace(
   const c2 = challenge(suite.suiteString, [pk, Hpt.toBytes(), pi.subarray(0, PT_LEN), U, V]);
   if (c2 !== c) return { beta: null, reason: 'challenge', U, V };
   return { beta: gammaToHash(suite.suiteString, Gamma), U, V };
-}
-
-/** Throws CryptoError INVALID_INPUT unless `v` is a Uint8Array. */
-export function assertBytes(v: unknown, what: string): asserts v is Uint8Array {
-  if (!(v instanceof Uint8Array)) {
-    throw new CryptoError(CryptoErrorCode.INVALID_INPUT, `${what} must be a Uint8Array`);
-  }
 }

@@ -16,7 +16,7 @@ export type { ECVRF, ECVRFSuiteName, ECVRFVerifyOptions } from './types.ts';
 
 /** An RFC 9381 ECVRF for one of the two edwards25519 suites. */
 export function createECVRF(suite: ECVRFSuiteName): ECVRF {
-  const params = SUITES[suite];
+  const params = Object.hasOwn(SUITES, suite) ? SUITES[suite] : undefined;
   if (params === undefined) {
     throw new CryptoError(CryptoErrorCode.INVALID_INPUT, `unknown ECVRF suite ${String(suite)}`);
   }

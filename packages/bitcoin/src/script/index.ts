@@ -1,5 +1,27 @@
 export { parseScriptAsm, scriptToAsm } from './asm.ts';
+export {
+  type CreateTxSignatureCheckerParameters,
+  createMemorySignatureCache,
+  createTxSignatureChecker,
+  nullSignatureChecker,
+  type SignatureCache,
+  type SignatureCacheEntry,
+  type SignatureChecker,
+} from './checker.ts';
 export { SCRIPT_ERROR_NAMES, ScriptError, type ScriptErrorName } from './errors.ts';
+export {
+  ALL_SCRIPT_FLAGS,
+  formatScriptFlags,
+  parseScriptFlags,
+  type ScriptFlagName,
+  ScriptFlags,
+} from './flags.ts';
+export {
+  createExecutionData,
+  evalScript,
+  findAndDelete,
+  VALIDATION_WEIGHT_PER_SIGOP_PASSED,
+} from './interpreter.ts';
 export {
   castToBool,
   DEFAULT_MAX_NUM_SIZE,
@@ -42,3 +64,30 @@ export {
   type WitnessProgram,
   witnessProgram,
 } from './script.ts';
+export {
+  checkPubKeyEncoding,
+  checkSignatureEncoding,
+  isValidSignatureEncoding,
+} from './sigencoding.ts';
+export {
+  legacySighash,
+  type PrecomputedTxData,
+  precomputeTxData,
+  SighashType,
+  segwitV0Sighash,
+  type TaprootSighashOptions,
+  taprootSighash,
+  taprootSigMsg,
+} from './sighash.ts';
+export { type ExecutionData, SigVersion } from './sigversion.ts';
+export {
+  ANNEX_TAG,
+  TAPROOT_LEAF_MASK,
+  TAPSCRIPT_LEAF_VERSION,
+  tapBranchHash,
+  tapleafHash,
+  taprootMerkleRootFromControl,
+  taprootOutputKey,
+  tapTweakHash,
+} from './taproot.ts';
+export { type ScriptVerdict, verifyScript } from './verify.ts';

@@ -1,0 +1,688 @@
+import { hash160, ripemd160, sha256, sha256d } from '@keel/crypto';
+import { equalBytes } from '@keel/util';
+import { sha1 } from './_sha1.ts';
+import type { SignatureChecker } from './checker.ts';
+import { ScriptError, scriptFail } from './errors.ts';
+import { ScriptFlags } from './flags.ts';
+import { castToBool, decodeScriptNum, encodeScriptNum } from './num.ts';
+import { Opcode as O } from './opcodes.ts';
+import {
+  isMinimalPush,
+  MAX_OPS_PER_SCRIPT,
+  MAX_PUBKEYS_PER_MULTISIG,
+  MAX_SCRIPT_ELEMENT_SIZE,
+  MAX_STACK_SIZE,
+  readScriptOp,
+} from './script.ts';
+import { checkPubKeyEncoding, checkSignatureEncoding } from './sigencoding.ts';
+import { type ExecutionData, SigVersion } from './sigversion.ts';
+
+const MAX_SCRIPT_SIZE = 10_000;
+/** BIP342: each executed signature check costs this much validation weight. */
+export const VALIDATION_WEIGHT_PER_SIGOP_PASSED = 50;
+const LOCKTIME_MAX_BYTES = 5;
+const SEQUENCE_LOCKTIME_DISABLE_FLAG = 0x80000000;
+
+const TRUE = Uint8Array.of(1);
+const FALSE = new Uint8Array(0);
+
+function isDisabled(op: number): boolean {
+  return (
+    op === O.OP_CAT ||
+    op === O.OP_SUBSTR ||
+    op === O.OP_LEFT ||
+    op === O.OP_RIGHT ||
+    op === O.OP_INVERT ||
+    op === O.OP_AND ||
+    op === O.OP_OR ||
+    op === O.OP_XOR ||
+    op === O.OP_2MUL ||
+    op === O.OP_2DIV ||
+    op === O.OP_MUL ||
+    op === O.OP_DIV ||
+    op === O.OP_MOD ||
+    op === O.OP_LSHIFT ||
+    op === O.OP_RSHIFT
+  );
+}
+
+/** A fresh ExecutionData with no code separator, annex or leaf. */
+export function createExecutionData(): ExecutionData {
+  return {
+    codeSeparatorPos: 0xffffffff,
+    annexHash: undefined,
+    tapleafHash: undefined,
+    validationWeightLeft: 0,
+  };
+}
+
+/**
+ * Core's FindAndDelete: removes every occurrence of `pattern` that starts on an opcode
+ * boundary. Returns the script (unchanged object when nothing matched) and the count.
+ */
+export function findAndDelete(
+  script: Uint8Array,
+  pattern: Uint8Array,
+): { script: Uint8Array; count: number } {
+  if (pattern.length === 0) return { script, count: 0 };
+  const parts: Uint8Array[] = [];
+  let count = 0;
+  let pc = 0;
+  let kept = 0;
+  for (;;) {
+    parts.push(script.subarray(kept, pc));
+    while (script.length - pc >= pattern.length && matchAt(script, pc, pattern)) {
+      pc += pattern.length;
+      count++;
+    }
+    kept = pc;
+    const op = readScriptOp(script, pc);
+    if (!op) break;
+    pc = op.next;
+  }
+  if (count === 0) return { script, count };
+  parts.push(script.subarray(kept));
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return { script: out, count };
+}
+
+function matchAt(script: Uint8Array, at: number, pattern: Uint8Array): boolean {
+  for (let i = 0; i < pattern.length; i++) if (script[at + i] !== pattern[i]) return false;
+  return true;
+}
+
+/** `CScript() << sig`: the signature pushed by length (what FindAndDelete removes). */
+function pushOf(data: Uint8Array): Uint8Array {
+  const n = data.length;
+  const head =
+    n < O.OP_PUSHDATA1 ? [n] : n <= 0xff ? [O.OP_PUSHDATA1, n] : [O.OP_PUSHDATA2, n & 0xff, n >> 8];
+  const out = new Uint8Array(head.length + n);
+  out.set(head);
+  out.set(data, head.length);
+  return out;
+}
+
+/** The interpreter's state for one script run. */
+class Machine {
+  readonly stack: Uint8Array[];
+  readonly alt: Uint8Array[] = [];
+  /** Condition stack: true = executing branch. `falseCount` false entries are on it. */
+  readonly cond: boolean[] = [];
+  falseCount = 0;
+  codeStart = 0;
+  opCount = 0;
+
+  constructor(
+    stack: Uint8Array[],
+    readonly script: Uint8Array,
+    readonly flags: number,
+    readonly checker: SignatureChecker,
+    readonly sigversion: SigVersion,
+    readonly exec: ExecutionData,
+  ) {
+    this.stack = stack;
+  }
+
+  need(n: number): void {
+    if (this.stack.length < n) scriptFail('INVALID_STACK_OPERATION');
+  }
+
+  /** Item `-i` from the top (1 = top). */
+  top(i = 1): Uint8Array {
+    return this.stack[this.stack.length - i]!;
+  }
+
+  pop(): Uint8Array {
+    return this.stack.pop()!;
+  }
+
+  push(v: Uint8Array): void {
+    this.stack.push(v);
+  }
+
+  num(i: number, maxLen = 4): number {
+    return decodeScriptNum(this.top(i), (this.flags & ScriptFlags.MINIMALDATA) !== 0, maxLen);
+  }
+
+  pushNum(n: number): void {
+    this.stack.push(encodeScriptNum(n));
+  }
+
+  pushBool(b: boolean): void {
+    this.stack.push(b ? TRUE : FALSE);
+  }
+
+  swap(i: number, j: number): void {
+    const s = this.stack;
+    const a = s.length - i;
+    const b = s.length - j;
+    const t = s[a]!;
+    s[a] = s[b]!;
+    s[b] = t;
+  }
+}
+
+/**
+ * Runs one script over `stack` (Core's EvalScript). Failures throw ScriptError; callers
+ * turn them into verdicts. `stack` is modified in place.
+ */
+export function evalScript(
+  stack: Uint8Array[],
+  script: Uint8Array,
+  flags: number,
+  checker: SignatureChecker,
+  sigversion: SigVersion,
+  exec: ExecutionData = createExecutionData(),
+): void {
+  const legacyLimits = sigversion === SigVersion.BASE || sigversion === SigVersion.WITNESS_V0;
+  if (legacyLimits && script.length > MAX_SCRIPT_SIZE) scriptFail('SCRIPT_SIZE');
+  const m = new Machine(stack, script, flags, checker, sigversion, exec);
+  exec.codeSeparatorPos = 0xffffffff;
+  let pc = 0;
+  for (let opcodePos = 0; pc < script.length; opcodePos++) {
+    const executing = m.falseCount === 0;
+    const op = readScriptOp(script, pc);
+    if (!op) scriptFail('BAD_OPCODE');
+    pc = op.next;
+    const opcode = op.opcode;
+    if (op.data && op.data.length > MAX_SCRIPT_ELEMENT_SIZE) scriptFail('PUSH_SIZE');
+    if (legacyLimits && opcode > O.OP_16 && ++m.opCount > MAX_OPS_PER_SCRIPT) {
+      scriptFail('OP_COUNT');
+    }
+    if (isDisabled(opcode)) scriptFail('DISABLED_OPCODE');
+    if (
+      opcode === O.OP_CODESEPARATOR &&
+      sigversion === SigVersion.BASE &&
+      flags & ScriptFlags.CONST_SCRIPTCODE
+    ) {
+      scriptFail('OP_CODESEPARATOR');
+    }
+    if (op.data) {
+      if (executing) {
+        if (flags & ScriptFlags.MINIMALDATA && !isMinimalPush(op.data, opcode)) {
+          scriptFail('MINIMALDATA');
+        }
+        m.push(op.data);
+      }
+    } else if (executing || (opcode >= O.OP_IF && opcode <= O.OP_ENDIF)) {
+      step(m, opcode, executing, pc, opcodePos);
+    }
+    if (m.stack.length + m.alt.length > MAX_STACK_SIZE) scriptFail('STACK_SIZE');
+  }
+  if (m.cond.length !== 0) scriptFail('UNBALANCED_CONDITIONAL');
+}
+
+/** Executes one non-push opcode. */
+function step(m: Machine, opcode: number, executing: boolean, pc: number, opcodePos: number): void {
+  const { flags } = m;
+  switch (opcode) {
+    case O.OP_1NEGATE:
+    case O.OP_1:
+    case O.OP_2:
+    case O.OP_3:
+    case O.OP_4:
+    case O.OP_5:
+    case O.OP_6:
+    case O.OP_7:
+    case O.OP_8:
+    case O.OP_9:
+    case O.OP_10:
+    case O.OP_11:
+    case O.OP_12:
+    case O.OP_13:
+    case O.OP_14:
+    case O.OP_15:
+    case O.OP_16:
+      m.pushNum(opcode - (O.OP_1 - 1));
+      return;
+    case O.OP_NOP:
+      return;
+    case O.OP_CHECKLOCKTIMEVERIFY: {
+      if (!(flags & ScriptFlags.CHECKLOCKTIMEVERIFY)) {
+        upgradableNop(flags);
+        return;
+      }
+      m.need(1);
+      // BIP65: 5-byte operand so times up to 2^39-1 fit.
+      const lockTime = m.num(1, LOCKTIME_MAX_BYTES);
+      if (lockTime < 0) scriptFail('NEGATIVE_LOCKTIME');
+      if (!m.checker.checkLockTime(lockTime)) scriptFail('UNSATISFIED_LOCKTIME');
+      return;
+    }
+    case O.OP_CHECKSEQUENCEVERIFY: {
+      if (!(flags & ScriptFlags.CHECKSEQUENCEVERIFY)) {
+        upgradableNop(flags);
+        return;
+      }
+      m.need(1);
+      const sequence = m.num(1, LOCKTIME_MAX_BYTES);
+      if (sequence < 0) scriptFail('NEGATIVE_LOCKTIME');
+      // BIP112: with the disable flag set the operand is a NOP.
+      if (sequence & SEQUENCE_LOCKTIME_DISABLE_FLAG) return;
+      if (!m.checker.checkSequence(sequence)) scriptFail('UNSATISFIED_LOCKTIME');
+      return;
+    }
+    case O.OP_NOP1:
+    case O.OP_NOP4:
+    case O.OP_NOP5:
+    case O.OP_NOP6:
+    case O.OP_NOP7:
+    case O.OP_NOP8:
+    case O.OP_NOP9:
+    case O.OP_NOP10:
+      upgradableNop(flags);
+      return;
+    case O.OP_IF:
+    case O.OP_NOTIF:
+      opIf(m, opcode, executing);
+      return;
+    case O.OP_ELSE:
+      if (m.cond.length === 0) scriptFail('UNBALANCED_CONDITIONAL');
+      {
+        const i = m.cond.length - 1;
+        m.falseCount += m.cond[i] ? 1 : -1;
+        m.cond[i] = !m.cond[i];
+      }
+      return;
+    case O.OP_ENDIF:
+      if (m.cond.length === 0) scriptFail('UNBALANCED_CONDITIONAL');
+      if (!m.cond.pop()) m.falseCount--;
+      return;
+    case O.OP_VERIFY:
+      m.need(1);
+      if (!castToBool(m.top())) scriptFail('VERIFY');
+      m.pop();
+      return;
+    case O.OP_RETURN:
+      throw new ScriptError('OP_RETURN');
+    case O.OP_CODESEPARATOR:
+      // Core: all signature checks after this see the script from here on.
+      m.codeStart = pc;
+      m.exec.codeSeparatorPos = opcodePos;
+      return;
+    case O.OP_CHECKSIG:
+    case O.OP_CHECKSIGVERIFY: {
+      m.need(2);
+      const ok = evalChecksig(m, m.top(2), m.top(1));
+      m.pop();
+      m.pop();
+      if (opcode === O.OP_CHECKSIGVERIFY) {
+        if (!ok) scriptFail('CHECKSIGVERIFY');
+      } else m.pushBool(ok);
+      return;
+    }
+    case O.OP_CHECKSIGADD: {
+      if (m.sigversion !== SigVersion.TAPSCRIPT) scriptFail('BAD_OPCODE');
+      m.need(3);
+      const sig = m.top(3);
+      const n = m.num(2);
+      const ok = evalChecksig(m, sig, m.top(1));
+      m.pop();
+      m.pop();
+      m.pop();
+      m.pushNum(n + (ok ? 1 : 0));
+      return;
+    }
+    case O.OP_CHECKMULTISIG:
+    case O.OP_CHECKMULTISIGVERIFY:
+      checkMultisig(m, opcode === O.OP_CHECKMULTISIGVERIFY);
+      return;
+    default:
+      if (stackOp(m, opcode) || numericOp(m, opcode) || cryptoOp(m, opcode)) return;
+      scriptFail('BAD_OPCODE');
+  }
+}
+
+function upgradableNop(flags: number): void {
+  if (flags & ScriptFlags.DISCOURAGE_UPGRADABLE_NOPS) scriptFail('DISCOURAGE_UPGRADABLE_NOPS');
+}
+
+function opIf(m: Machine, opcode: number, executing: boolean): void {
+  let value = false;
+  if (executing) {
+    // The vectors (Core's script_tests.json as synced) expect INVALID_STACK_OPERATION here.
+    m.need(1);
+    const v = m.top();
+    const minimalIf =
+      m.sigversion === SigVersion.TAPSCRIPT ||
+      (m.sigversion === SigVersion.WITNESS_V0 && m.flags & ScriptFlags.MINIMALIF);
+    if (minimalIf && (v.length > 1 || (v.length === 1 && v[0] !== 1))) {
+      // BIP342 makes MINIMALIF consensus in tapscript.
+      scriptFail(m.sigversion === SigVersion.TAPSCRIPT ? 'TAPSCRIPT_MINIMALIF' : 'MINIMALIF');
+    }
+    value = castToBool(v);
+    if (opcode === O.OP_NOTIF) value = !value;
+    m.pop();
+  }
+  m.cond.push(value);
+  if (!value) m.falseCount++;
+}
+
+function stackOp(m: Machine, opcode: number): boolean {
+  const s = m.stack;
+  switch (opcode) {
+    case O.OP_TOALTSTACK:
+      m.need(1);
+      m.alt.push(m.pop());
+      return true;
+    case O.OP_FROMALTSTACK:
+      if (m.alt.length < 1) scriptFail('INVALID_ALTSTACK_OPERATION');
+      m.push(m.alt.pop()!);
+      return true;
+    case O.OP_2DROP:
+      m.need(2);
+      s.length -= 2;
+      return true;
+    case O.OP_2DUP: {
+      m.need(2);
+      const a = m.top(2);
+      const b = m.top(1);
+      s.push(a, b);
+      return true;
+    }
+    case O.OP_3DUP: {
+      m.need(3);
+      const a = m.top(3);
+      const b = m.top(2);
+      const c = m.top(1);
+      s.push(a, b, c);
+      return true;
+    }
+    case O.OP_2OVER: {
+      m.need(4);
+      const a = m.top(4);
+      const b = m.top(3);
+      s.push(a, b);
+      return true;
+    }
+    case O.OP_2ROT: {
+      m.need(6);
+      const [a, b] = s.splice(s.length - 6, 2);
+      s.push(a!, b!);
+      return true;
+    }
+    case O.OP_2SWAP:
+      m.need(4);
+      m.swap(4, 2);
+      m.swap(3, 1);
+      return true;
+    case O.OP_IFDUP:
+      m.need(1);
+      if (castToBool(m.top())) s.push(m.top());
+      return true;
+    case O.OP_DEPTH:
+      m.pushNum(s.length);
+      return true;
+    case O.OP_DROP:
+      m.need(1);
+      s.pop();
+      return true;
+    case O.OP_DUP:
+      m.need(1);
+      s.push(m.top());
+      return true;
+    case O.OP_NIP:
+      m.need(2);
+      s.splice(s.length - 2, 1);
+      return true;
+    case O.OP_OVER:
+      m.need(2);
+      s.push(m.top(2));
+      return true;
+    case O.OP_PICK:
+    case O.OP_ROLL: {
+      m.need(2);
+      const n = m.num(1);
+      s.pop();
+      if (n < 0 || n >= s.length) scriptFail('INVALID_STACK_OPERATION');
+      const v = m.top(n + 1);
+      if (opcode === O.OP_ROLL) s.splice(s.length - n - 1, 1);
+      s.push(v);
+      return true;
+    }
+    case O.OP_ROT:
+      m.need(3);
+      m.swap(3, 2);
+      m.swap(2, 1);
+      return true;
+    case O.OP_SWAP:
+      m.need(2);
+      m.swap(2, 1);
+      return true;
+    case O.OP_TUCK:
+      m.need(2);
+      s.splice(s.length - 2, 0, m.top());
+      return true;
+    case O.OP_SIZE:
+      m.need(1);
+      m.pushNum(m.top().length);
+      return true;
+    case O.OP_EQUAL:
+    case O.OP_EQUALVERIFY: {
+      m.need(2);
+      const eq = equalBytes(m.top(2), m.top(1));
+      s.length -= 2;
+      if (opcode === O.OP_EQUALVERIFY) {
+        if (!eq) scriptFail('EQUALVERIFY');
+      } else m.pushBool(eq);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function numericOp(m: Machine, opcode: number): boolean {
+  if (opcode >= O.OP_1ADD && opcode <= O.OP_0NOTEQUAL) {
+    m.need(1);
+    let n = m.num(1);
+    switch (opcode) {
+      case O.OP_1ADD:
+        n += 1;
+        break;
+      case O.OP_1SUB:
+        n -= 1;
+        break;
+      case O.OP_NEGATE:
+        n = -n;
+        break;
+      case O.OP_ABS:
+        n = Math.abs(n);
+        break;
+      case O.OP_NOT:
+        n = n === 0 ? 1 : 0;
+        break;
+      case O.OP_0NOTEQUAL:
+        n = n !== 0 ? 1 : 0;
+        break;
+      default:
+        return false; // 2MUL/2DIV are disabled before reaching here
+    }
+    m.pop();
+    m.pushNum(n);
+    return true;
+  }
+  if (opcode >= O.OP_ADD && opcode <= O.OP_MAX) {
+    m.need(2);
+    const a = m.num(2);
+    const b = m.num(1);
+    let r: number;
+    switch (opcode) {
+      case O.OP_ADD:
+        r = a + b;
+        break;
+      case O.OP_SUB:
+        r = a - b;
+        break;
+      case O.OP_BOOLAND:
+        r = a !== 0 && b !== 0 ? 1 : 0;
+        break;
+      case O.OP_BOOLOR:
+        r = a !== 0 || b !== 0 ? 1 : 0;
+        break;
+      case O.OP_NUMEQUAL:
+      case O.OP_NUMEQUALVERIFY:
+        r = a === b ? 1 : 0;
+        break;
+      case O.OP_NUMNOTEQUAL:
+        r = a !== b ? 1 : 0;
+        break;
+      case O.OP_LESSTHAN:
+        r = a < b ? 1 : 0;
+        break;
+      case O.OP_GREATERTHAN:
+        r = a > b ? 1 : 0;
+        break;
+      case O.OP_LESSTHANOREQUAL:
+        r = a <= b ? 1 : 0;
+        break;
+      case O.OP_GREATERTHANOREQUAL:
+        r = a >= b ? 1 : 0;
+        break;
+      case O.OP_MIN:
+        r = Math.min(a, b);
+        break;
+      case O.OP_MAX:
+        r = Math.max(a, b);
+        break;
+      default:
+        return false; // MUL/DIV/MOD/LSHIFT/RSHIFT are disabled
+    }
+    m.pop();
+    m.pop();
+    if (opcode === O.OP_NUMEQUALVERIFY) {
+      if (!r) scriptFail('NUMEQUALVERIFY');
+    } else m.pushNum(r);
+    return true;
+  }
+  if (opcode === O.OP_WITHIN) {
+    m.need(3);
+    const x = m.num(3);
+    const lo = m.num(2);
+    const hi = m.num(1);
+    m.stack.length -= 3;
+    m.pushBool(lo <= x && x < hi);
+    return true;
+  }
+  return false;
+}
+
+function cryptoOp(m: Machine, opcode: number): boolean {
+  let f: ((d: Uint8Array) => Uint8Array) | undefined;
+  if (opcode === O.OP_RIPEMD160) f = ripemd160;
+  else if (opcode === O.OP_SHA1) f = sha1;
+  else if (opcode === O.OP_SHA256) f = sha256;
+  else if (opcode === O.OP_HASH160) f = hash160;
+  else if (opcode === O.OP_HASH256) f = sha256d;
+  if (!f) return false;
+  m.need(1);
+  m.push(f(m.pop()));
+  return true;
+}
+
+/** OP_CHECKSIG semantics for every sig version (Core's EvalChecksig). */
+function evalChecksig(m: Machine, sig: Uint8Array, pubkey: Uint8Array): boolean {
+  if (m.sigversion === SigVersion.TAPSCRIPT) return evalChecksigTapscript(m, sig, pubkey);
+  let scriptCode = m.script.subarray(m.codeStart);
+  if (m.sigversion === SigVersion.BASE) {
+    // Pre-segwit: a signature cannot sign itself, so it is removed from the scriptCode.
+    const r = findAndDelete(scriptCode, pushOf(sig));
+    if (r.count > 0 && m.flags & ScriptFlags.CONST_SCRIPTCODE) scriptFail('SIG_FINDANDDELETE');
+    scriptCode = r.script;
+  }
+  checkSignatureEncoding(sig, m.flags);
+  checkPubKeyEncoding(pubkey, m.flags, m.sigversion);
+  const ok = m.checker.checkECDSASignature(sig, pubkey, scriptCode, m.sigversion);
+  if (!ok && m.flags & ScriptFlags.NULLFAIL && sig.length) scriptFail('NULLFAIL');
+  return ok;
+}
+
+function evalChecksigTapscript(m: Machine, sig: Uint8Array, pubkey: Uint8Array): boolean {
+  // BIP342: an empty signature is a valid "no" and costs nothing.
+  const nonEmpty = sig.length !== 0;
+  if (nonEmpty) {
+    m.exec.validationWeightLeft -= VALIDATION_WEIGHT_PER_SIGOP_PASSED;
+    if (m.exec.validationWeightLeft < 0) scriptFail('TAPSCRIPT_VALIDATION_WEIGHT');
+  }
+  if (pubkey.length === 0) scriptFail('TAPSCRIPT_EMPTY_PUBKEY');
+  if (pubkey.length === 32) {
+    if (nonEmpty) {
+      const err = m.checker.checkSchnorrSignature(sig, pubkey, m.sigversion, m.exec);
+      if (err) scriptFail(err);
+    }
+  } else if (m.flags & ScriptFlags.DISCOURAGE_UPGRADABLE_PUBKEYTYPE) {
+    // Unknown key types succeed for any non-empty signature (soft-fork space).
+    scriptFail('DISCOURAGE_UPGRADABLE_PUBKEYTYPE');
+  }
+  return nonEmpty;
+}
+
+function checkMultisig(m: Machine, verify: boolean): void {
+  if (m.sigversion === SigVersion.TAPSCRIPT) scriptFail('TAPSCRIPT_CHECKMULTISIG');
+  const { flags } = m;
+  let i = 1;
+  m.need(i);
+  let keys = m.num(i);
+  if (keys < 0 || keys > MAX_PUBKEYS_PER_MULTISIG) scriptFail('PUBKEY_COUNT');
+  m.opCount += keys;
+  if (m.opCount > MAX_OPS_PER_SCRIPT) scriptFail('OP_COUNT');
+  let ikey = ++i;
+  // Keys not reached by the loop must also be NULLFAIL-checked below: track how many.
+  let ikey2 = keys + 2;
+  i += keys;
+  m.need(i);
+  let sigs = m.num(i);
+  if (sigs < 0 || sigs > keys) scriptFail('SIG_COUNT');
+  let isig = ++i;
+  i += sigs;
+  m.need(i);
+
+  let scriptCode = m.script.subarray(m.codeStart);
+  for (let k = 0; k < sigs; k++) {
+    const sig = m.top(isig + k);
+    if (m.sigversion === SigVersion.BASE) {
+      const r = findAndDelete(scriptCode, pushOf(sig));
+      if (r.count > 0 && flags & ScriptFlags.CONST_SCRIPTCODE) scriptFail('SIG_FINDANDDELETE');
+      scriptCode = r.script;
+    }
+  }
+
+  let success = true;
+  while (success && sigs > 0) {
+    const sig = m.top(isig);
+    const pubkey = m.top(ikey);
+    checkSignatureEncoding(sig, flags);
+    checkPubKeyEncoding(pubkey, flags, m.sigversion);
+    if (m.checker.checkECDSASignature(sig, pubkey, scriptCode, m.sigversion)) {
+      isig++;
+      sigs--;
+    }
+    ikey++;
+    keys--;
+    // More signatures left than keys: it can no longer succeed.
+    if (sigs > keys) success = false;
+  }
+
+  // Clean up the stack, NULLFAIL-checking the signatures.
+  while (i-- > 1) {
+    if (!success && flags & ScriptFlags.NULLFAIL && ikey2 === 0 && m.top().length) {
+      scriptFail('NULLFAIL');
+    }
+    if (ikey2 > 0) ikey2--;
+    m.pop();
+  }
+  // The extra item Satoshi's off-by-one consumes; BIP147 makes it be empty.
+  m.need(1);
+  if (flags & ScriptFlags.NULLDUMMY && m.top().length) scriptFail('SIG_NULLDUMMY');
+  m.pop();
+  if (verify) {
+    if (!success) scriptFail('CHECKMULTISIGVERIFY');
+  } else m.pushBool(success);
+}

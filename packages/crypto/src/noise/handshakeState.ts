@@ -39,9 +39,10 @@ type Status = 'active' | 'complete' | 'split' | 'failed';
 
 /**
  * Noise rev 34 §5.3 HandshakeState. One object per side; call `writeMessage` and
- * `readMessage` in the pattern's order, then `split()` once. Any error (out-of-order call,
- * truncated message, bad MAC, bad key) aborts the handshake: every later call throws
- * CryptoError HANDSHAKE.
+ * `readMessage` in the pattern's order, then `split()` once. An error while processing a
+ * message (truncated or oversized message, bad MAC, bad key) aborts the handshake: every
+ * later call throws CryptoError HANDSHAKE. A call out of turn is rejected (HANDSHAKE) without
+ * changing the state.
  */
 export class HandshakeState {
   readonly protocolName: string;

@@ -1,9 +1,15 @@
 import type { ConformanceSuite } from '@keel/conformance';
 import { scriptSuite } from './suites/script.ts';
+import { sighashSuite } from './suites/sighash.ts';
+import { taprootSuite } from './suites/taproot.ts';
+import { txSuite } from './suites/tx.ts';
 // one import per suite
 
 /** Every conformance suite @keel/bitcoin ships. */
 export const bitcoinSuites: readonly ConformanceSuite[] = [
   scriptSuite,
+  txSuite,
+  sighashSuite,
+  taprootSuite,
   // one entry per suite
 ];

@@ -245,10 +245,8 @@ function step(m: Machine, opcode: number, executing: boolean, pc: number, opcode
     case O.OP_NOP:
       return;
     case O.OP_CHECKLOCKTIMEVERIFY: {
-      if (!(flags & ScriptFlags.CHECKLOCKTIMEVERIFY)) {
-        upgradableNop(flags);
-        return;
-      }
+      // Not enabled: a plain NOP (never discouraged, so removing flags cannot invalidate).
+      if (!(flags & ScriptFlags.CHECKLOCKTIMEVERIFY)) return;
       m.need(1);
       // BIP65: 5-byte operand so times up to 2^39-1 fit.
       const lockTime = m.num(1, LOCKTIME_MAX_BYTES);
@@ -257,10 +255,7 @@ function step(m: Machine, opcode: number, executing: boolean, pc: number, opcode
       return;
     }
     case O.OP_CHECKSEQUENCEVERIFY: {
-      if (!(flags & ScriptFlags.CHECKSEQUENCEVERIFY)) {
-        upgradableNop(flags);
-        return;
-      }
+      if (!(flags & ScriptFlags.CHECKSEQUENCEVERIFY)) return;
       m.need(1);
       const sequence = m.num(1, LOCKTIME_MAX_BYTES);
       if (sequence < 0) scriptFail('NEGATIVE_LOCKTIME');

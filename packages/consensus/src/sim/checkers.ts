@@ -1,0 +1,67 @@
+export interface SafetyViolation {
+  readonly kind: 'conflicting-commit' | 'honest-accused';
+  readonly detail: string;
+}
+
+/** No two different blocks are ever committed at one height by honest nodes. */
+export class SafetyChecker {
+  readonly violations: SafetyViolation[] = [];
+  readonly firstCommitAtMs: number[] = [];
+  private readonly byHeight = new Map<number, { hash: string; node: number }>();
+
+  onCommit(node: number, height: number, hash: string, now: number): void {
+    const seen = this.byHeight.get(height);
+    if (!seen) {
+      this.byHeight.set(height, { hash, node });
+      this.firstCommitAtMs[height] = now;
+    } else if (seen.hash !== hash) {
+      this.violations.push({
+        kind: 'conflicting-commit',
+        detail: `height ${height}: node ${seen.node} committed ${seen.hash.slice(0, 16)}…, node ${node} committed ${hash.slice(0, 16)}…`,
+      });
+    }
+  }
+}
+
+/**
+ * After stabilization (GST, healed partitions, restarted nodes), every honest node must commit
+ * at least once every `bound` views, counted in the highest view any honest node has reached.
+ */
+export class LivenessChecker {
+  readonly samples: number[] = [];
+  private stableFrom: number | null = null;
+  private readonly last = new Map<number, number>();
+  private failure: string | null = null;
+
+  constructor(
+    private readonly honest: readonly number[],
+    private readonly bound: number,
+  ) {}
+
+  stabilize(globalView: number): void {
+    this.stableFrom = globalView;
+    for (const i of this.honest) this.last.set(i, globalView);
+  }
+
+  onCommit(node: number, globalView: number): void {
+    const prev = this.last.get(node);
+    this.last.set(node, globalView);
+    if (this.stableFrom === null || prev === undefined || globalView === prev) return;
+    const gap = globalView - prev;
+    this.samples.push(gap);
+    if (gap > this.bound && !this.failure) {
+      this.failure = `node ${node} went ${gap} views without a commit (bound ${this.bound}) before view ${globalView}`;
+    }
+  }
+
+  finish(globalView: number, live: readonly number[]): string | null {
+    if (this.failure) return this.failure;
+    if (this.stableFrom === null) return 'never stabilized (scenario ended before GST)';
+    for (const i of live) {
+      const gap = globalView - (this.last.get(i) ?? this.stableFrom);
+      if (gap > this.bound)
+        return `node ${i} made no commit in the last ${gap} views (bound ${this.bound})`;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,24 @@
+export {
+  allByzantineBehaviours,
+  ByzantineBehaviour,
+  byzantineSends,
+  type Send,
+} from './byzantine.ts';
+export { LivenessChecker, SafetyChecker, type SafetyViolation } from './checkers.ts';
+export { type SimKey, simKey } from './keys.ts';
+export { EventQueue } from './queue.ts';
+export {
+  reproduceCommand,
+  runSeedSweep,
+  type SeedSweepOptions,
+  type SweepReport,
+} from './report.ts';
+export { SimRng } from './rng.ts';
+export { loadSimScheme } from './scheme.ts';
+export {
+  runSimulation,
+  type SimCrash,
+  type SimPartition,
+  type SimulationOptions,
+  type SimulationResult,
+} from './simulator.ts';

@@ -1,0 +1,404 @@
+import { BufferWriter, bytesToHex } from '@keel/util';
+import type { App } from '../app.ts';
+import { ConsensusError, ConsensusErrorCode } from '../errors.ts';
+import { createGenesisBlock } from '../genesis.ts';
+import { createRoundRobinElection, type LeaderElection } from '../leaderElection.ts';
+import { type ConsensusParams, simConsensusParams } from '../params.ts';
+import type { SignatureScheme } from '../signatureScheme.ts';
+import { createNodeState, type NodeConfig, type NodeState } from '../state.ts';
+import { step } from '../step.ts';
+import type { ConsensusInput, ConsensusMessage, ConsensusOutput, SafetyState } from '../types.ts';
+import { ValidatorSet } from '../validatorSet.ts';
+import {
+  allByzantineBehaviours,
+  type ByzantineBehaviour,
+  byzantineSends,
+  type Send,
+} from './byzantine.ts';
+import { LivenessChecker, SafetyChecker, type SafetyViolation } from './checkers.ts';
+import { simKey } from './keys.ts';
+import { EventQueue } from './queue.ts';
+import { SimRng } from './rng.ts';
+
+export interface SimPartition {
+  /** Validators in different groups cannot reach each other (unlisted ones reach everyone). */
+  readonly groups: readonly (readonly number[])[];
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export interface SimCrash {
+  readonly node: number;
+  readonly atMs: number;
+  /** Restart with the persisted `SafetyState` (and nothing else); never, when absent. */
+  readonly restartAtMs?: number;
+}
+
+export interface SimulationOptions {
+  readonly seed: number;
+  readonly validators: number;
+  /** Per-validator stake (default: 1 each). */
+  readonly stakes?: readonly number[];
+  /** How many validators are Byzantine (chosen by the seed). */
+  readonly byzantine?: number;
+  /** Behaviours handed to the Byzantine validators in turn (default: all of them). */
+  readonly behaviours?: readonly ByzantineBehaviour[];
+  /** Stop once an honest node reaches this view. */
+  readonly views: number;
+  readonly latencyMs?: { readonly min: number; readonly max: number };
+  /** Before GST, messages may additionally be delayed by up to this much. */
+  readonly preGstExtraDelayMs?: number;
+  readonly gstMs?: number;
+  /** Per-message loss and duplication probabilities. */
+  readonly loss?: number;
+  readonly duplication?: number;
+  readonly partitions?: readonly SimPartition[];
+  readonly crashes?: readonly SimCrash[];
+  /** Crash the (honest) leader of every new view until `untilMs`, each for `downMs`. */
+  readonly crashLeaders?: { readonly untilMs: number; readonly downMs: number };
+  readonly params?: ConsensusParams;
+  /** Build the election from the validator set (default: stake-weighted round-robin). */
+  readonly election?: (validators: ValidatorSet) => LeaderElection;
+  /** VRF secret key of validator i (needed by an ECVRF election). */
+  readonly vrfSecretKey?: (i: number) => Uint8Array;
+  readonly vrfPublicKey?: (i: number) => Uint8Array;
+  /** Give up (a liveness failure) at this simulated time. */
+  readonly maxTimeMs?: number;
+  /** After stabilization, a commit must happen at least every this many views. */
+  readonly livenessBoundViews?: number;
+  readonly scheme: SignatureScheme;
+}
+
+export interface SimulationResult {
+  readonly seed: number;
+  readonly viewsReached: number;
+  readonly timeMs: number;
+  /** Lowest committed height among honest live nodes. */
+  readonly minCommittedHeight: number;
+  readonly maxCommittedHeight: number;
+  readonly safetyViolations: readonly SafetyViolation[];
+  readonly livenessFailure: string | null;
+  /** Views between consecutive commits at honest nodes after stabilization. */
+  readonly viewsToCommit: readonly number[];
+  readonly messages: number;
+  readonly messagesPerView: number;
+  readonly evidence: number;
+  readonly rejected: number;
+  readonly byzantine: readonly number[];
+  /** Simulated time at which each height was first committed by an honest node. */
+  readonly firstCommitAtMs: readonly number[];
+}
+
+type SimEvent =
+  | { kind: 'deliver'; to: number; from: number; message: ConsensusMessage }
+  | { kind: 'timer'; node: number; view: number; incarnation: number }
+  | { kind: 'crash'; node: number }
+  | { kind: 'restart'; node: number }
+  | { kind: 'stabilize' };
+
+interface SimNode {
+  readonly index: number;
+  readonly behaviour: ByzantineBehaviour | null;
+  state: NodeState;
+  alive: boolean;
+  incarnation: number;
+  safety: SafetyState | undefined;
+}
+
+class SimApp implements App {
+  constructor(private readonly index: number) {}
+  proposePayload(ctx: { height: number; view: number }): Uint8Array {
+    return new BufferWriter(24)
+      .u32le(this.index)
+      .u64le(BigInt(ctx.height))
+      .u64le(BigInt(ctx.view))
+      .finish();
+  }
+  validatePayload(block: { payload: Uint8Array }): boolean {
+    return block.payload.length <= 64;
+  }
+  onCommit(): void {}
+}
+
+/** Runs one seeded simulation to completion. Deterministic: the seed fixes every choice. */
+export function runSimulation(o: SimulationOptions): SimulationResult {
+  return new Simulation(o).run();
+}
+
+class Simulation {
+  private readonly rng: SimRng;
+  private readonly netRng: SimRng;
+  private readonly byzRng: SimRng;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly nodes: SimNode[] = [];
+  private readonly configs: NodeConfig[] = [];
+  private readonly safety = new SafetyChecker();
+  private readonly liveness: LivenessChecker;
+  private readonly latency: { min: number; max: number };
+  private readonly gst: number;
+  private readonly maxTime: number;
+  private readonly byzantine: number[];
+  private now = 0;
+  private messages = 0;
+  private evidence = 0;
+  private rejected = 0;
+  private globalView = 0;
+  private crashedLeaders = 0;
+  private readonly leaderCrashedViews = new Set<number>();
+  private readonly halts: string[] = [];
+
+  constructor(private readonly o: SimulationOptions) {
+    const n = o.validators;
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ConsensusError(ConsensusErrorCode.SIM_INVALID_SCENARIO, 'validators must be >= 1');
+    }
+    const f = o.byzantine ?? 0;
+    if (f < 0 || f >= n) {
+      throw new ConsensusError(ConsensusErrorCode.SIM_INVALID_SCENARIO, `byzantine ${f} of ${n}`);
+    }
+    this.rng = new SimRng(o.seed);
+    this.netRng = this.rng.fork('net');
+    this.byzRng = this.rng.fork('byz');
+    this.latency = o.latencyMs ?? { min: 5, max: 40 };
+    this.gst = o.gstMs ?? 0;
+    const params = o.params ?? simConsensusParams;
+    this.maxTime = o.maxTimeMs ?? this.gst + 60_000 + o.views * 4 * params.baseTimeoutMs;
+    const ids = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.rng.int(i + 1);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    this.byzantine = ids.slice(0, f).sort((a, b) => a - b);
+    const behaviours = o.behaviours ?? allByzantineBehaviours;
+    const infos = ids
+      .sort((a, b) => a - b)
+      .map((i) => ({
+        stake: o.stakes?.[i] ?? 1,
+        publicKey: simKey(o.scheme, i).publicKey,
+        ...(o.vrfPublicKey ? { vrfPublicKey: o.vrfPublicKey(i) } : {}),
+      }));
+    // Keys are generated here, so no rogue-key attack is possible and PoP checks are skipped.
+    const validators = new ValidatorSet(infos, o.scheme);
+    const chainId = 'keel-sim';
+    const genesis = createGenesisBlock({ chainId, validators: infos });
+    const election = o.election ? o.election(validators) : createRoundRobinElection(validators);
+    for (let i = 0; i < n; i++) {
+      const config: NodeConfig = {
+        chainId,
+        genesis,
+        validators,
+        index: i,
+        secretKey: simKey(o.scheme, i).secretKey,
+        ...(o.vrfSecretKey ? { vrfSecretKey: o.vrfSecretKey(i) } : {}),
+        scheme: o.scheme,
+        election,
+        app: new SimApp(i),
+        params,
+      };
+      this.configs.push(config);
+      const bi = this.byzantine.indexOf(i);
+      this.nodes.push({
+        index: i,
+        behaviour: bi >= 0 ? behaviours[bi % behaviours.length]! : null,
+        state: createNodeState(config),
+        alive: true,
+        incarnation: 0,
+        safety: undefined,
+      });
+    }
+    const honest = this.nodes.filter((x) => !x.behaviour).map((x) => x.index);
+    this.liveness = new LivenessChecker(honest, o.livenessBoundViews ?? f + 10);
+    let stabilize = this.gst;
+    for (const p of o.partitions ?? []) stabilize = Math.max(stabilize, p.toMs);
+    for (const c of o.crashes ?? []) {
+      this.queue.push(c.atMs, { kind: 'crash', node: c.node });
+      stabilize = Math.max(stabilize, c.atMs);
+      if (c.restartAtMs !== undefined) {
+        this.queue.push(c.restartAtMs, { kind: 'restart', node: c.node });
+        stabilize = Math.max(stabilize, c.restartAtMs);
+      }
+    }
+    if (o.crashLeaders)
+      stabilize = Math.max(stabilize, o.crashLeaders.untilMs + o.crashLeaders.downMs);
+    this.queue.push(stabilize, { kind: 'stabilize' });
+  }
+
+  run(): SimulationResult {
+    for (const node of this.nodes) this.input(node, { type: 'start', now: 0 });
+    let ev = this.queue.pop();
+    while (ev && ev.at <= this.maxTime && this.globalView < this.o.views) {
+      this.now = ev.at;
+      this.handle(ev.item);
+      ev = this.queue.pop();
+    }
+    const honestLive = this.nodes.filter((x) => !x.behaviour && x.alive);
+    const heights = honestLive.map((x) => x.state.committedHeight);
+    let failure = this.liveness.finish(
+      this.globalView,
+      honestLive.map((x) => x.index),
+    );
+    if (this.globalView < this.o.views) {
+      failure ??= `reached view ${this.globalView} of ${this.o.views} by ${this.now} ms`;
+    }
+    if (this.halts.length > 0) failure ??= `honest node halted: ${this.halts[0]}`;
+    return {
+      seed: this.o.seed,
+      viewsReached: this.globalView,
+      timeMs: this.now,
+      minCommittedHeight: heights.length ? Math.min(...heights) : 0,
+      maxCommittedHeight: heights.length ? Math.max(...heights) : 0,
+      safetyViolations: this.safety.violations,
+      livenessFailure: failure,
+      viewsToCommit: this.liveness.samples,
+      messages: this.messages,
+      messagesPerView: this.globalView > 0 ? this.messages / this.globalView : 0,
+      evidence: this.evidence,
+      rejected: this.rejected,
+      byzantine: this.byzantine,
+      firstCommitAtMs: this.safety.firstCommitAtMs,
+    };
+  }
+
+  private handle(e: SimEvent): void {
+    switch (e.kind) {
+      case 'deliver': {
+        const node = this.nodes[e.to]!;
+        if (node.alive) {
+          this.input(node, { type: 'message', from: e.from, message: e.message, now: this.now });
+        }
+        return;
+      }
+      case 'timer': {
+        const node = this.nodes[e.node]!;
+        if (node.alive && node.incarnation === e.incarnation) {
+          this.input(node, { type: 'timer', view: e.view, now: this.now });
+        }
+        return;
+      }
+      case 'crash':
+        this.nodes[e.node]!.alive = false;
+        return;
+      case 'restart': {
+        this.restart(this.nodes[e.node]!);
+        return;
+      }
+      case 'stabilize':
+        this.liveness.stabilize(this.globalView);
+        return;
+    }
+  }
+
+  private restart(node: SimNode): void {
+    if (node.alive) return;
+    if (this.leaderCrashedViews.size > 0 && this.crashedLeaders > 0) this.crashedLeaders--;
+    node.alive = true;
+    node.incarnation++;
+    node.state = createNodeState(this.configs[node.index]!, node.safety);
+    this.input(node, { type: 'start', now: this.now });
+  }
+
+  private input(node: SimNode, input: ConsensusInput): void {
+    const { outputs } = step(node.state, input);
+    this.apply(node, outputs);
+  }
+
+  private apply(node: SimNode, outputs: readonly ConsensusOutput[]): void {
+    const i = node.index;
+    for (const out of outputs) {
+      switch (out.type) {
+        case 'setTimer':
+          this.queue.push(Math.max(out.at, this.now), {
+            kind: 'timer',
+            node: i,
+            view: out.view,
+            incarnation: node.incarnation,
+          });
+          break;
+        case 'persistSafety':
+          node.safety = out.safety;
+          break;
+        case 'commit':
+          if (!node.behaviour) {
+            this.safety.onCommit(i, out.block.height, bytesToHex(out.hash), this.now);
+            this.liveness.onCommit(i, this.globalView);
+          }
+          break;
+        case 'evidence':
+          this.evidence++;
+          if (!this.byzantine.includes(out.evidence.validator)) {
+            this.safety.violations.push({
+              kind: 'honest-accused',
+              detail: `validator ${out.evidence.validator} accused of ${out.evidence.kind} equivocation in view ${out.evidence.view}`,
+            });
+          }
+          break;
+        case 'event':
+          this.onEvent(node, out.event);
+          break;
+        default:
+          break;
+      }
+    }
+    const sends: Send[] = node.behaviour
+      ? byzantineSends(node.behaviour, node.state, outputs, this.byzRng)
+      : outputs.flatMap((x) =>
+          x.type === 'send'
+            ? [{ to: x.to, message: x.message }]
+            : x.type === 'broadcast'
+              ? [{ to: -1, message: x.message }]
+              : [],
+        );
+    for (const s of sends) {
+      if (s.to >= 0) this.send(i, s.to, s.message);
+      else for (let j = 0; j < this.nodes.length; j++) if (j !== i) this.send(i, j, s.message);
+    }
+  }
+
+  private onEvent(node: SimNode, ev: import('../types.ts').ConsensusEvent): void {
+    if (ev.kind === 'rejected') this.rejected++;
+    else if (ev.kind === 'halted' && !node.behaviour)
+      this.halts.push(`${node.index}: ${ev.message}`);
+    else if (ev.kind === 'viewChange' && !node.behaviour && ev.view > this.globalView) {
+      this.globalView = ev.view;
+      this.maybeCrashLeader(ev.view);
+    }
+  }
+
+  /** The "leader crash each view" scenario: the honest leader of each new view goes down. */
+  private maybeCrashLeader(view: number): void {
+    const cl = this.o.crashLeaders;
+    if (!cl || this.now >= cl.untilMs || this.leaderCrashedViews.has(view)) return;
+    this.leaderCrashedViews.add(view);
+    const f = Math.floor((this.nodes.length - 1) / 3);
+    if (this.crashedLeaders + this.byzantine.length >= f) return;
+    const anyState = this.nodes[0]!.state;
+    const leader = anyState.config.election.leader(view, anyState.config.genesis.seed);
+    const node = this.nodes[leader]!;
+    if (node.behaviour || !node.alive) return;
+    node.alive = false;
+    this.crashedLeaders++;
+    this.queue.push(this.now + cl.downMs, { kind: 'restart', node: leader });
+  }
+
+  private send(from: number, to: number, message: ConsensusMessage): void {
+    this.messages++;
+    if (this.partitioned(from, to)) return;
+    if (this.netRng.chance(this.o.loss ?? 0)) return;
+    const copies = this.netRng.chance(this.o.duplication ?? 0) ? 2 : 1;
+    for (let k = 0; k < copies; k++) {
+      let delay = this.netRng.range(this.latency.min, this.latency.max);
+      if (this.now < this.gst) delay += this.netRng.range(0, this.o.preGstExtraDelayMs ?? 0);
+      this.queue.push(this.now + delay, { kind: 'deliver', to, from, message });
+    }
+  }
+
+  private partitioned(a: number, b: number): boolean {
+    for (const p of this.o.partitions ?? []) {
+      if (this.now < p.fromMs || this.now >= p.toMs) continue;
+      const ga = p.groups.findIndex((g) => g.includes(a));
+      const gb = p.groups.findIndex((g) => g.includes(b));
+      if (ga >= 0 && gb >= 0 && ga !== gb) return true;
+    }
+    return false;
+  }
+}

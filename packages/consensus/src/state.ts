@@ -1,0 +1,174 @@
+import { bytesToHex } from '@keel/util';
+import type { App } from './app.ts';
+import { type CertificateContext, genesisQC } from './certificates.ts';
+import { blockHash } from './encoding.ts';
+import { ConsensusError, ConsensusErrorCode } from './errors.ts';
+import type { LeaderElection } from './leaderElection.ts';
+import { type ConsensusParams, defaultConsensusParams } from './params.ts';
+import type { SignatureScheme } from './signatureScheme.ts';
+import type {
+  Block,
+  ConsensusEvent,
+  ConsensusOutput,
+  ProposalMessage,
+  SafetyState,
+  TimeoutCertificate,
+  TimeoutMessage,
+} from './types.ts';
+import type { ValidatorSet } from './validatorSet.ts';
+
+export interface NodeConfig {
+  readonly chainId: string;
+  readonly genesis: Block;
+  readonly validators: ValidatorSet;
+  /** This node's validator index. */
+  readonly index: number;
+  readonly secretKey: Uint8Array;
+  /** ECVRF secret key, when the election is `ecvrf`. */
+  readonly vrfSecretKey?: Uint8Array;
+  readonly scheme: SignatureScheme;
+  readonly election: LeaderElection;
+  readonly app: App;
+  readonly params?: ConsensusParams;
+}
+
+export interface StoredBlock {
+  readonly block: Block;
+  readonly hash: Uint8Array;
+  readonly key: string;
+}
+
+export interface VoteEntry {
+  readonly blockKey: string;
+  readonly blockHash: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export interface TimeoutEntry {
+  readonly message: TimeoutMessage;
+  verified: boolean;
+}
+
+/**
+ * A node's whole consensus state. `step` owns it: it updates the object in place and returns
+ * it, so drivers must not share one state between nodes or keep references to old versions.
+ * Only `safety` needs to be persisted (the `persistSafety` output says when).
+ */
+export interface NodeState {
+  readonly config: NodeConfig;
+  readonly params: ConsensusParams;
+  readonly cert: CertificateContext;
+  readonly genesisKey: string;
+  safety: SafetyState;
+  view: number;
+  started: boolean;
+  halted: { readonly code: string; readonly message: string } | null;
+  lastTC: TimeoutCertificate | null;
+  /** Views in a row entered through a TC (timeout backoff exponent). */
+  consecutiveTimeouts: number;
+  ownTimeout: TimeoutMessage | null;
+  lastProposedView: number;
+  blocks: Map<string, StoredBlock>;
+  /** Key of the block the highest QC certifies: the head the node builds on. */
+  headKey: string;
+  committedHeight: number;
+  committedKey: string;
+  committedByHeight: Map<number, string>;
+  /** The highest block waiting to be committed while its ancestors are fetched. */
+  pendingCommitKey: string | null;
+  /** Proposals waiting for their parent, by parent key. */
+  pendingProposals: Map<string, { from: number; message: ProposalMessage }[]>;
+  /** Blocks requested from peers, with the view of the last request. */
+  wanted: Map<string, number>;
+  votes: Map<number, Map<number, VoteEntry>>;
+  /** Voters whose vote in a view failed verification (ignored for the rest of the view). */
+  badVoters: Map<number, Set<number>>;
+  formedQCViews: Set<number>;
+  timeouts: Map<number, Map<number, TimeoutEntry>>;
+  /** For each sender, the single future view we keep a timeout for (bounds spam). */
+  futureTimeoutView: Map<number, number>;
+  /** First signed proposal per (view, proposer), to catch equivocation. */
+  seenProposals: Map<number, Map<number, VoteEntry>>;
+  verifiedCerts: Set<string>;
+  evidenceKeys: Set<string>;
+}
+
+export interface StepContext {
+  readonly s: NodeState;
+  readonly out: ConsensusOutput[];
+  readonly now: number;
+}
+
+/** A fresh node, or a restarted one when `safety` was persisted before. */
+export function createNodeState(config: NodeConfig, safety?: SafetyState): NodeState {
+  const { validators, index } = config;
+  if (!Number.isInteger(index) || index < 0 || index >= validators.size) {
+    throw new ConsensusError(ConsensusErrorCode.INVALID_CONFIG, `no validator ${index}`);
+  }
+  const gHash = blockHash(config.genesis);
+  const genesisKey = bytesToHex(gHash);
+  const params = config.params ?? defaultConsensusParams;
+  const blocks = new Map<string, StoredBlock>();
+  blocks.set(genesisKey, { block: config.genesis, hash: gHash, key: genesisKey });
+  return {
+    config,
+    params,
+    cert: {
+      chain: { chainId: config.chainId, genesisHash: gHash },
+      validators,
+      scheme: config.scheme,
+    },
+    genesisKey,
+    safety: safety ?? { lastVotedView: 0, lastTimeoutView: 0, highQC: genesisQC(gHash) },
+    view: 0,
+    started: false,
+    halted: null,
+    lastTC: null,
+    consecutiveTimeouts: 0,
+    ownTimeout: null,
+    lastProposedView: 0,
+    blocks,
+    headKey: genesisKey,
+    committedHeight: 0,
+    committedKey: genesisKey,
+    committedByHeight: new Map([[0, genesisKey]]),
+    pendingCommitKey: null,
+    pendingProposals: new Map(),
+    wanted: new Map(),
+    votes: new Map(),
+    badVoters: new Map(),
+    formedQCViews: new Set(),
+    timeouts: new Map(),
+    futureTimeoutView: new Map(),
+    seenProposals: new Map(),
+    verifiedCerts: new Set(),
+    evidenceKeys: new Set(),
+  };
+}
+
+export function emit(c: StepContext, event: ConsensusEvent): void {
+  c.out.push({ type: 'event', event });
+}
+
+export function reject(c: StepContext, from: number, reason: string, bad = true): void {
+  emit(c, { kind: 'rejected', from, reason, verdict: bad ? 'misbehaving' : 'ignore' });
+}
+
+export function setSafety(c: StepContext, safety: SafetyState): void {
+  c.s.safety = safety;
+  c.out.push({ type: 'persistSafety', safety });
+}
+
+export function halt(c: StepContext, code: ConsensusErrorCode, message: string): void {
+  if (c.s.halted) return;
+  c.s.halted = { code, message };
+  emit(c, { kind: 'halted', code, message });
+}
+
+/** Remembers a verified certificate digest (bounded; oldest forgotten first). */
+export function rememberVerified(s: NodeState, key: string): void {
+  if (s.verifiedCerts.size >= 8192) {
+    s.verifiedCerts.delete(s.verifiedCerts.values().next().value as string);
+  }
+  s.verifiedCerts.add(key);
+}

@@ -1,4 +1,5 @@
 import type { ConformanceSuite } from '@keel/conformance';
+import { bip341WalletSuite } from './suites/bip341Wallet.ts';
 import { scriptSuite } from './suites/script.ts';
 import { sighashSuite } from './suites/sighash.ts';
 import { taprootSuite } from './suites/taproot.ts';
@@ -11,5 +12,6 @@ export const bitcoinSuites: readonly ConformanceSuite[] = [
   txSuite,
   sighashSuite,
   taprootSuite,
+  bip341WalletSuite,
   // one entry per suite
 ];

@@ -1,3 +1,8 @@
+export {
+  type CheckTransactionReason,
+  type CheckTransactionResult,
+  checkTransaction,
+} from './consensus/checkTransaction.ts';
 export { ValidationError } from './errors.ts';
 export {
   BLOCK_HEADER_SIZE,
@@ -35,3 +40,22 @@ export {
   writeTransaction,
   wtxid,
 } from './primitives/index.ts';
+export {
+  createMemorySignatureCache,
+  createTxSignatureChecker,
+  legacySighash,
+  Opcode,
+  type PrecomputedTxData,
+  parseScriptAsm,
+  parseScriptFlags,
+  precomputeTxData,
+  type ScriptErrorName,
+  ScriptFlags,
+  type ScriptVerdict,
+  SighashType,
+  type SignatureCache,
+  type SignatureChecker,
+  segwitV0Sighash,
+  taprootSighash,
+  verifyScript,
+} from './script/index.ts';

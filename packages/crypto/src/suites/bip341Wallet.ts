@@ -133,9 +133,12 @@ export function checkKeyPathInput(ctx: SuiteContext, b: Secp256k1Backend, c: Key
   );
 }
 
-/** BIP341 wallet vectors, key/tweak parts (the sighash itself is @keel/bitcoin's). */
+/**
+ * BIP341 wallet vectors, key/tweak parts per secp256k1 backend. The full file (sighash, witnesses,
+ * signed tx) is @keel/bitcoin's `bip341-wallet` suite; this one keeps the crypto layer honest.
+ */
 export const bip341WalletSuite: ConformanceSuite = {
-  name: 'bip341-wallet',
+  name: 'bip341-keys',
   description:
     'BIP341 wallet vectors: tree hashes, tweaks, output keys, addresses, key-path signatures over the given sighash',
   files: [FILE],

@@ -75,7 +75,7 @@ export interface ExecutionLimits {
 export const defaultExecutionLimits: Readonly<ExecutionLimits> = {
   maxCallDepth: 64,
   maxStackUnits: 32 * 1024,
-  frameOverheadUnits: 4,
+  frameOverheadUnits: 8,
   callFrameUnits: 256,
   maxDataBytes: 64 * 1024,
   maxLogTopics: 4,

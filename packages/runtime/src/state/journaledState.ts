@@ -164,8 +164,16 @@ export class JournaledState implements RuntimeState {
     this.closeFrame(id); // its journal entries stay, so an enclosing revert still undoes them
   }
 
+  /** Reverts frame `id` and closes it, together with any frames still open inside it. */
   revertCheckpoint(id: number): void {
-    const f = this.closeFrame(id);
+    if (id < 1 || id > this.frames.length) {
+      throw new RuntimeError(
+        RuntimeErrorCode.STATE,
+        `frame ${id} is not open (${this.frames.length} open)`,
+      );
+    }
+    const f = this.frames[id - 1]!;
+    this.frames.length = id - 1;
     for (let i = this.journal.length - 1; i >= f.journal; i--) {
       const e = this.journal[i]!;
       const map = e.map as Map<string, unknown>;

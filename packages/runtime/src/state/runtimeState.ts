@@ -28,6 +28,7 @@ export interface RuntimeState {
   /** Opens a frame and returns its id (ids are depths, frames close innermost first). */
   checkpoint(): number;
   commitCheckpoint(id: number): void;
+  /** Reverts frame `id` and closes it, with any frames still open inside it. */
   revertCheckpoint(id: number): void;
 }
 

@@ -304,7 +304,7 @@ function parseSection(
       return n;
     }
     case SectionId.ELEMENT: {
-      const n = r.count(limits.maxElementSegments, 'element segments', 4);
+      const n = r.count(limits.maxElementSegments, 'element segments', 2);
       for (let i = 0; i < n; i++) {
         const at = r.pos;
         const flags = r.u32();
@@ -329,7 +329,7 @@ function parseSection(
       return n;
     }
     case SectionId.DATA: {
-      const n = r.count(limits.maxDataSegments, 'data segments', 4);
+      const n = r.count(limits.maxDataSegments, 'data segments', 2);
       for (let i = 0; i < n; i++) {
         const at = r.pos;
         const flags = r.u32();

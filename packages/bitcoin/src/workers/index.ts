@@ -1,0 +1,6 @@
+export {
+  createScriptCheckPool,
+  type ScriptCheckPool,
+  type ScriptCheckPoolOptions,
+  WorkerPoolError,
+} from './pool.ts';

@@ -1,5 +1,6 @@
 import type { ConformanceSuite } from '@keel/conformance';
 import { bip341WalletSuite } from './suites/bip341Wallet.ts';
+import { blocksSuite } from './suites/blocks.ts';
 import { scriptSuite } from './suites/script.ts';
 import { sighashSuite } from './suites/sighash.ts';
 import { taprootSuite } from './suites/taproot.ts';
@@ -13,5 +14,6 @@ export const bitcoinSuites: readonly ConformanceSuite[] = [
   sighashSuite,
   taprootSuite,
   bip341WalletSuite,
+  blocksSuite,
   // one entry per suite
 ];

@@ -3,6 +3,28 @@ export {
   type CheckTransactionResult,
   checkTransaction,
 } from './consensus/checkTransaction.ts';
+export {
+  type BlockUndo,
+  blockScriptFlags,
+  type ChainView,
+  type Coin,
+  type CoinView,
+  type ConsensusParams,
+  checkBlock,
+  checkBlockHeader,
+  connectBlock,
+  contextualCheckBlock,
+  contextualCheckBlockHeader,
+  disconnectBlock,
+  type HeaderInfo,
+  MemoryCoinView,
+  type NetworkName,
+  networks,
+  prepareBlock,
+  type ScriptCheckJob,
+  type Verdict,
+  validateBlock,
+} from './consensus/index.ts';
 export { ValidationError } from './errors.ts';
 export {
   BLOCK_HEADER_SIZE,

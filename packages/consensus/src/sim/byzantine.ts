@@ -153,9 +153,9 @@ function spam(s: NodeState, rng: SimRng): Send[] {
   ];
 }
 
-function forgedQC(s: NodeState, base: QuorumCertificate): QuorumCertificate {
-  const view = base.view + 3;
-  const hash = sha256(concatBytes(base.blockHash, Uint8Array.of(view & 0xff)));
+/** A QC claiming every validator signed a made-up block in `view`; only one signature is real. */
+function forgedQC(s: NodeState, view: number, seed: Uint8Array): QuorumCertificate {
+  const hash = sha256(concatBytes(seed, Uint8Array.of(view & 0xff, 0xf0)));
   const all = s.cert.validators.validators.map((_, i) => i);
   return {
     view,
@@ -170,8 +170,8 @@ function forgedQC(s: NodeState, base: QuorumCertificate): QuorumCertificate {
 
 function withForgedQC(s: NodeState, m: ConsensusMessage): ConsensusMessage {
   if (m.type === 'timeout') {
-    const highQC = forgedQC(s, m.highQC);
-    if (highQC.view >= m.view) return m;
+    if (m.view < 2) return m;
+    const highQC = forgedQC(s, m.view - 1, m.highQC.blockHash);
     const signature = s.config.scheme.sign(
       s.config.secretKey,
       timeoutSigningMessage(s.cert.chain, m.view, highQC.view),
@@ -179,15 +179,15 @@ function withForgedQC(s: NodeState, m: ConsensusMessage): ConsensusMessage {
     return { ...m, highQC, signature };
   }
   if (m.type === 'proposal') {
-    const qc = forgedQC(s, m.block.qc);
-    if (qc.view >= m.block.view) return m;
+    if (m.block.view < 2) return m;
+    const qc = forgedQC(s, m.block.view - 1, m.block.parentHash);
     const block = { ...m.block, qc, parentHash: qc.blockHash };
     const hash = blockHash(block);
     const signature = s.config.scheme.sign(
       s.config.secretKey,
       proposalSigningMessage(s.cert.chain, block.view, hash),
     );
-    return { ...m, block, signature };
+    return { ...m, block, tc: null, signature };
   }
   return m;
 }

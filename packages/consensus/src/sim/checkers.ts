@@ -30,6 +30,10 @@ export class SafetyChecker {
 export class LivenessChecker {
   readonly samples: number[] = [];
   private stableFrom: number | null = null;
+
+  get stableFromView(): number | null {
+    return this.stableFrom;
+  }
   private readonly last = new Map<number, number>();
   private failure: string | null = null;
 

@@ -22,3 +22,4 @@ export {
   type SimulationOptions,
   type SimulationResult,
 } from './simulator.ts';
+export { createSimVrf, simVrfKey } from './vrf.ts';

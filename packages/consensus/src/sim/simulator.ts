@@ -2,12 +2,23 @@ import { BufferWriter, bytesToHex } from '@keel/util';
 import type { App } from '../app.ts';
 import { ConsensusError, ConsensusErrorCode } from '../errors.ts';
 import { createGenesisBlock } from '../genesis.ts';
-import { createRoundRobinElection, type LeaderElection } from '../leaderElection.ts';
+import {
+  createRoundRobinElection,
+  createVrfElection,
+  type LeaderElection,
+  type Vrf,
+} from '../leaderElection.ts';
 import { type ConsensusParams, simConsensusParams } from '../params.ts';
 import type { SignatureScheme } from '../signatureScheme.ts';
 import { createNodeState, type NodeConfig, type NodeState } from '../state.ts';
 import { step } from '../step.ts';
-import type { ConsensusInput, ConsensusMessage, ConsensusOutput, SafetyState } from '../types.ts';
+import type {
+  ConsensusEvent,
+  ConsensusInput,
+  ConsensusMessage,
+  ConsensusOutput,
+  SafetyState,
+} from '../types.ts';
 import { ValidatorSet } from '../validatorSet.ts';
 import {
   allByzantineBehaviours,
@@ -19,6 +30,13 @@ import { LivenessChecker, SafetyChecker, type SafetyViolation } from './checkers
 import { simKey } from './keys.ts';
 import { EventQueue } from './queue.ts';
 import { SimRng } from './rng.ts';
+import { createSimVrf, simVrfKey } from './vrf.ts';
+
+let vrfInstance: Vrf | undefined;
+function sharedVrf(): Vrf {
+  vrfInstance ??= createSimVrf();
+  return vrfInstance;
+}
 
 export interface SimPartition {
   /** Validators in different groups cannot reach each other (unlisted ones reach everyone). */
@@ -57,16 +75,18 @@ export interface SimulationOptions {
   /** Crash the (honest) leader of every new view until `untilMs`, each for `downMs`. */
   readonly crashLeaders?: { readonly untilMs: number; readonly downMs: number };
   readonly params?: ConsensusParams;
-  /** Build the election from the validator set (default: stake-weighted round-robin). */
-  readonly election?: (validators: ValidatorSet) => LeaderElection;
-  /** VRF secret key of validator i (needed by an ECVRF election). */
-  readonly vrfSecretKey?: (i: number) => Uint8Array;
-  readonly vrfPublicKey?: (i: number) => Uint8Array;
+  /**
+   * Leader election: `ecvrf` (RFC 9381 ECVRF-EDWARDS25519-SHA512-ELL2 stake-weighted sortition,
+   * the default) or the deterministic stake-weighted `round-robin` fallback.
+   */
+  readonly election?: 'ecvrf' | 'round-robin';
   /** Give up (a liveness failure) at this simulated time. */
   readonly maxTimeMs?: number;
   /** After stabilization, a commit must happen at least every this many views. */
   readonly livenessBoundViews?: number;
   readonly scheme: SignatureScheme;
+  /** Receives one line per consensus event (debugging a failing seed). */
+  readonly trace?: (line: string) => void;
 }
 
 export interface SimulationResult {
@@ -145,6 +165,7 @@ class Simulation {
   private globalView = 0;
   private crashedLeaders = 0;
   private readonly leaderCrashedViews = new Set<number>();
+  private readonly crashedLeaderNodes = new Set<number>();
   private readonly halts: string[] = [];
 
   constructor(private readonly o: SimulationOptions) {
@@ -175,13 +196,16 @@ class Simulation {
       .map((i) => ({
         stake: o.stakes?.[i] ?? 1,
         publicKey: simKey(o.scheme, i).publicKey,
-        ...(o.vrfPublicKey ? { vrfPublicKey: o.vrfPublicKey(i) } : {}),
+        vrfPublicKey: simVrfKey(i).publicKey,
       }));
     // Keys are generated here, so no rogue-key attack is possible and PoP checks are skipped.
     const validators = new ValidatorSet(infos, o.scheme);
     const chainId = 'keel-sim';
     const genesis = createGenesisBlock({ chainId, validators: infos });
-    const election = o.election ? o.election(validators) : createRoundRobinElection(validators);
+    const election: LeaderElection =
+      (o.election ?? 'ecvrf') === 'ecvrf'
+        ? createVrfElection(validators, sharedVrf(), chainId)
+        : createRoundRobinElection(validators);
     for (let i = 0; i < n; i++) {
       const config: NodeConfig = {
         chainId,
@@ -189,7 +213,7 @@ class Simulation {
         validators,
         index: i,
         secretKey: simKey(o.scheme, i).secretKey,
-        ...(o.vrfSecretKey ? { vrfSecretKey: o.vrfSecretKey(i) } : {}),
+        vrfSecretKey: simVrfKey(i).secretKey,
         scheme: o.scheme,
         election,
         app: new SimApp(i),
@@ -207,7 +231,7 @@ class Simulation {
       });
     }
     const honest = this.nodes.filter((x) => !x.behaviour).map((x) => x.index);
-    this.liveness = new LivenessChecker(honest, o.livenessBoundViews ?? f + 10);
+    this.liveness = new LivenessChecker(honest, o.livenessBoundViews ?? 3 * f + 12);
     let stabilize = this.gst;
     for (const p of o.partitions ?? []) stabilize = Math.max(stabilize, p.toMs);
     for (const c of o.crashes ?? []) {
@@ -226,7 +250,7 @@ class Simulation {
   run(): SimulationResult {
     for (const node of this.nodes) this.input(node, { type: 'start', now: 0 });
     let ev = this.queue.pop();
-    while (ev && ev.at <= this.maxTime && this.globalView < this.o.views) {
+    while (ev && ev.at <= this.maxTime && !this.done()) {
       this.now = ev.at;
       this.handle(ev.item);
       ev = this.queue.pop();
@@ -257,6 +281,12 @@ class Simulation {
       byzantine: this.byzantine,
       firstCommitAtMs: this.safety.firstCommitAtMs,
     };
+  }
+
+  /** Done after `views` views, and never before 10 views past stabilization. */
+  private done(): boolean {
+    const stable = this.liveness.stableFromView;
+    return stable !== null && this.globalView >= Math.max(this.o.views, stable + 10);
   }
 
   private handle(e: SimEvent): void {
@@ -290,7 +320,7 @@ class Simulation {
 
   private restart(node: SimNode): void {
     if (node.alive) return;
-    if (this.leaderCrashedViews.size > 0 && this.crashedLeaders > 0) this.crashedLeaders--;
+    if (this.crashedLeaderNodes.delete(node.index)) this.crashedLeaders--;
     node.alive = true;
     node.incarnation++;
     node.state = createNodeState(this.configs[node.index]!, node.safety);
@@ -354,7 +384,8 @@ class Simulation {
     }
   }
 
-  private onEvent(node: SimNode, ev: import('../types.ts').ConsensusEvent): void {
+  private onEvent(node: SimNode, ev: ConsensusEvent): void {
+    this.o.trace?.(`${this.now} n${node.index}${node.behaviour ? '*' : ''} ${JSON.stringify(ev)}`);
     if (ev.kind === 'rejected') this.rejected++;
     else if (ev.kind === 'halted' && !node.behaviour)
       this.halts.push(`${node.index}: ${ev.message}`);
@@ -371,12 +402,16 @@ class Simulation {
     this.leaderCrashedViews.add(view);
     const f = Math.floor((this.nodes.length - 1) / 3);
     if (this.crashedLeaders + this.byzantine.length >= f) return;
-    const anyState = this.nodes[0]!.state;
-    const leader = anyState.config.election.leader(view, anyState.config.genesis.seed);
+    const ref = this.nodes.find((x) => !x.behaviour && x.alive && x.state.view === view);
+    if (!ref) return;
+    const head = ref.state.blocks.get(ref.state.headKey);
+    if (!head) return;
+    const leader = ref.state.config.election.leader(view, head.block.seed);
     const node = this.nodes[leader]!;
     if (node.behaviour || !node.alive) return;
     node.alive = false;
     this.crashedLeaders++;
+    this.crashedLeaderNodes.add(leader);
     this.queue.push(this.now + cl.downMs, { kind: 'restart', node: leader });
   }
 

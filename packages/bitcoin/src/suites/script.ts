@@ -4,7 +4,11 @@ import { loadSecp256k1Backend } from '@keel/crypto/secp256k1';
 import { bytesToHex, concatBytes, hexToBytes } from '@keel/util';
 import { type Transaction, type TxOut, txid } from '../primitives/transaction.ts';
 import { parseScriptAsm } from '../script/asm.ts';
-import { createTxSignatureChecker } from '../script/checker.ts';
+import {
+  createMemorySignatureCache,
+  createTxSignatureChecker,
+  type SignatureCache,
+} from '../script/checker.ts';
 import { parseScriptFlags, ScriptFlags } from '../script/flags.ts';
 import { precomputeTxData } from '../script/sighash.ts';
 import { TAPSCRIPT_LEAF_VERSION, tapleafHash, taprootOutputKey } from '../script/taproot.ts';
@@ -115,7 +119,12 @@ function parseCase(entry: unknown[], backend: Secp256k1Backend): ParsedCase {
   };
 }
 
-function run(c: ParsedCase, flags: number, backend: Secp256k1Backend): string {
+function run(
+  c: ParsedCase,
+  flags: number,
+  backend: Secp256k1Backend,
+  cache: SignatureCache,
+): string {
   const credit = buildCreditingTx(c.scriptPubKey, c.amount);
   const spend = buildSpendingTx(c.scriptSig, c.witness, credit);
   const spent: TxOut[] = [credit.outputs[0]!];
@@ -126,6 +135,7 @@ function run(c: ParsedCase, flags: number, backend: Secp256k1Backend): string {
     spentOutputs: spent,
     txData: precomputeTxData(spend, spent),
     backend,
+    cache,
   });
   const v = verifyScript(c.scriptSig, c.scriptPubKey, c.witness, flags, checker);
   return v.ok ? 'OK' : v.error;
@@ -152,7 +162,8 @@ export const scriptSuite: ConformanceSuite = {
       const id = `script_tests#${n++}`;
       ctx.check(id, () => {
         const c = parseCase(entry, backend);
-        ctx.expectEqual(run(c, c.flags, backend), c.expected, 'verdict');
+        const cache = createMemorySignatureCache(100);
+        ctx.expectEqual(run(c, c.flags, backend, cache), c.expected, 'verdict');
         const expectOk = c.expected === 'OK';
         const rnd = lcg(n);
         for (let i = 0; i < 16; i++) {
@@ -161,7 +172,7 @@ export const scriptSuite: ConformanceSuite = {
           const P2SH_WITNESS = ScriptFlags.P2SH | ScriptFlags.WITNESS;
           if (combined & ScriptFlags.CLEANSTACK && ~combined & P2SH_WITNESS) continue;
           if (combined & ScriptFlags.WITNESS && ~combined & ScriptFlags.P2SH) continue;
-          const got = run(c, combined, backend);
+          const got = run(c, combined, backend, cache);
           ctx.expectTrue(
             (got === 'OK') === expectOk,
             `with flags 0x${combined.toString(16)}: got ${got}, expected ${expectOk ? 'OK' : 'failure'}`,

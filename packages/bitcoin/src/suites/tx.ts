@@ -9,7 +9,11 @@ import {
   type TxOut,
 } from '../primitives/transaction.ts';
 import { parseScriptAsm } from '../script/asm.ts';
-import { createTxSignatureChecker } from '../script/checker.ts';
+import {
+  createMemorySignatureCache,
+  createTxSignatureChecker,
+  type SignatureCache,
+} from '../script/checker.ts';
 import { ALL_SCRIPT_FLAGS, parseScriptFlags, ScriptFlags } from '../script/flags.ts';
 import { precomputeTxData } from '../script/sighash.ts';
 import { verifyScript } from '../script/verify.ts';
@@ -43,6 +47,7 @@ function checkTxScripts(
   prevouts: Map<string, TxOut>,
   flags: number,
   backend: Secp256k1Backend,
+  cache: SignatureCache,
 ): string | undefined {
   const spent = tx.inputs.map((i) =>
     prevouts.get(`${hashToHex(i.prevout.txid)}:${i.prevout.vout}`),
@@ -60,6 +65,7 @@ function checkTxScripts(
       spentOutputs,
       txData,
       backend,
+      cache,
     });
     const v = verifyScript(input.scriptSig, prev.scriptPubKey, input.witness, flags, checker);
     if (!v.ok) return `input ${i}: ${v.error}`;
@@ -81,23 +87,29 @@ function parsePrevouts(rows: PrevoutRow[]): Map<string, TxOut> {
 function runValid(ctx: SuiteContext, entry: unknown[], backend: Secp256k1Backend): void {
   const [rows, rawTx, excludedStr] = entry as [PrevoutRow[], string, string];
   const prevouts = parsePrevouts(rows);
+  // Valid signatures do not depend on flags: verify each once across the flag variations.
+  const cache = createMemorySignatureCache(1000);
   const tx = decodeTransaction(hexToBytes(rawTx));
   ctx.expectEqual(checkTransaction(tx), { ok: true }, 'CheckTransaction');
   const excluded = parseScriptFlags(excludedStr);
   const flags = ALL_SCRIPT_FLAGS & ~excluded;
   ctx.expectEqual(flags, fillFlags(flags), 'test flags are a valid combination');
-  ctx.expectEqual(checkTxScripts(tx, prevouts, flags, backend), undefined, 'valid with all flags');
+  ctx.expectEqual(
+    checkTxScripts(tx, prevouts, flags, backend, cache),
+    undefined,
+    'valid with all flags',
+  );
   // Removing any flag must not invalidate a valid transaction.
   for (const [name, bit] of FLAG_BITS) {
     const fewer = trimFlags(flags & ~bit);
-    const r = checkTxScripts(tx, prevouts, fewer, backend);
+    const r = checkTxScripts(tx, prevouts, fewer, backend, cache);
     ctx.expectEqual(r, undefined, `valid without ${name}`);
   }
   // The excluded flags are maximal: adding back any one of them makes it fail.
   for (const [name, bit] of FLAG_BITS) {
     if (!(excluded & bit)) continue;
     const more = fillFlags(flags | bit);
-    const r = checkTxScripts(tx, prevouts, more, backend);
+    const r = checkTxScripts(tx, prevouts, more, backend, cache);
     ctx.expectTrue(r !== undefined, `expected failure when re-adding excluded flag ${name}`);
   }
 }
@@ -105,6 +117,8 @@ function runValid(ctx: SuiteContext, entry: unknown[], backend: Secp256k1Backend
 function runInvalid(ctx: SuiteContext, entry: unknown[], backend: Secp256k1Backend): void {
   const [rows, rawTx, flagStr] = entry as [PrevoutRow[], string, string];
   const prevouts = parsePrevouts(rows);
+  // Valid signatures do not depend on flags: verify each once across the flag variations.
+  const cache = createMemorySignatureCache(1000);
   const tx = decodeTransaction(hexToBytes(rawTx));
   const ct = checkTransaction(tx);
   if (flagStr === 'BADTX' || !ct.ok) {
@@ -118,18 +132,18 @@ function runInvalid(ctx: SuiteContext, entry: unknown[], backend: Secp256k1Backe
   const flags = parseScriptFlags(flagStr);
   ctx.expectEqual(flags, fillFlags(flags), 'test flags are a valid combination');
   ctx.expectTrue(
-    checkTxScripts(tx, prevouts, flags, backend) !== undefined,
+    checkTxScripts(tx, prevouts, flags, backend, cache) !== undefined,
     'expected script failure',
   );
   // Adding flags must not make an invalid transaction valid.
   for (const [name, bit] of FLAG_BITS) {
-    const r = checkTxScripts(tx, prevouts, fillFlags(flags | bit), backend);
+    const r = checkTxScripts(tx, prevouts, fillFlags(flags | bit), backend, cache);
     ctx.expectTrue(r !== undefined, `unexpectedly valid with ${name} added`);
   }
   // The listed flags are minimal: removing any one of them makes it valid.
   for (const [name, bit] of FLAG_BITS) {
     if (!(flags & bit)) continue;
-    const r = checkTxScripts(tx, prevouts, trimFlags(flags & ~bit), backend);
+    const r = checkTxScripts(tx, prevouts, trimFlags(flags & ~bit), backend, cache);
     ctx.expectEqual(r, undefined, `valid once ${name} is removed`);
   }
 }

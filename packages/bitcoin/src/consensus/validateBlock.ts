@@ -1,7 +1,7 @@
 import type { Secp256k1Backend } from '@keel/crypto';
 import type { Block } from '../primitives/block.ts';
 import { blockHash } from '../primitives/block.ts';
-import { txid, wtxid } from '../primitives/transaction.ts';
+import { hasWitness, txid, wtxid } from '../primitives/transaction.ts';
 import type { SignatureCache } from '../script/checker.ts';
 import type { ChainView, HeaderInfo } from './chain.ts';
 import { checkBlock } from './checkBlock.ts';
@@ -64,7 +64,8 @@ export function prepareBlock(
     if (!h.ok) return done(h);
     cutoff = lockTimeCutoff(block.header, o.prev, o.chain, o.params);
   }
-  const wtxids = block.txs.map((tx, i) => (i === 0 ? new Uint8Array(32) : wtxid(tx)));
+  // a transaction without witness has wtxid = txid
+  const wtxids = block.txs.map((tx, i) => (hasWitness(tx) ? wtxid(tx) : txids[i]!));
   const cc = contextualCheckBlock(block, o.height, o.params, { lockTimeCutoff: cutoff, wtxids });
   if (!cc.ok) return done(cc);
   const connected = connectBlock(block, view, {

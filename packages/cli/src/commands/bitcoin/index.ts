@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { validateBlockCommand } from './validate-block/index.ts';
+
+/** `keel bitcoin …`: Bitcoin validation commands. */
+export function bitcoinCommand(): Command {
+  return new Command('bitcoin')
+    .description(
+      'Bitcoin full validation: check blocks against consensus rules as Bitcoin Core does.',
+    )
+    .addCommand(validateBlockCommand());
+}

@@ -1,6 +1,7 @@
 import { isKeelError } from '@keel/util';
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench/index.ts';
+import { bitcoinCommand } from './commands/bitcoin/index.ts';
 import { conformanceCommand } from './commands/conformance/index.ts';
 import { CliError } from './errors.ts';
 
@@ -14,6 +15,7 @@ export function createProgram(): Command {
     .exitOverride();
   program.addCommand(conformanceCommand());
   program.addCommand(benchCommand());
+  program.addCommand(bitcoinCommand());
   return program;
 }
 

@@ -69,3 +69,27 @@ export class LivenessChecker {
     return null;
   }
 }
+
+/**
+ * A default liveness bound in views. A block commits once three views in a row have honest
+ * leaders (propose; collect its QC and propose; collect the child's QC, which commits it).
+ * Round-robin: every cycle of n leaders has such a run when n >= 3f+1 (2f+1 honest leaders
+ * spread over at most f gaps put three in one gap), so 2n + 5 views suffice with slack. ECVRF
+ * leaders are random: the bound is the window after which missing such a run has probability
+ * below 1e-7 when each leader is honest with probability `honestFraction`.
+ */
+export function defaultLivenessBound(
+  election: 'ecvrf' | 'round-robin',
+  validators: number,
+  honestFraction: number,
+): number {
+  if (election === 'round-robin') return 2 * validators + 5;
+  let mass = [1, 0, 0]; // probability of no run yet, by current run length
+  let views = 0;
+  while (mass[0]! + mass[1]! + mass[2]! > 1e-7 && views < 10_000) {
+    const total = mass[0]! + mass[1]! + mass[2]!;
+    mass = [total * (1 - honestFraction), mass[0]! * honestFraction, mass[1]! * honestFraction];
+    views++;
+  }
+  return views + 5;
+}

@@ -4,7 +4,12 @@ export {
   byzantineSends,
   type Send,
 } from './byzantine.ts';
-export { LivenessChecker, SafetyChecker, type SafetyViolation } from './checkers.ts';
+export {
+  defaultLivenessBound,
+  LivenessChecker,
+  SafetyChecker,
+  type SafetyViolation,
+} from './checkers.ts';
 export { type SimKey, simKey } from './keys.ts';
 export { EventQueue } from './queue.ts';
 export {

@@ -26,7 +26,12 @@ import {
   byzantineSends,
   type Send,
 } from './byzantine.ts';
-import { LivenessChecker, SafetyChecker, type SafetyViolation } from './checkers.ts';
+import {
+  defaultLivenessBound,
+  LivenessChecker,
+  SafetyChecker,
+  type SafetyViolation,
+} from './checkers.ts';
 import { simKey } from './keys.ts';
 import { EventQueue } from './queue.ts';
 import { SimRng } from './rng.ts';
@@ -231,7 +236,11 @@ class Simulation {
       });
     }
     const honest = this.nodes.filter((x) => !x.behaviour).map((x) => x.index);
-    this.liveness = new LivenessChecker(honest, o.livenessBoundViews ?? 3 * f + 12);
+    const honestStake = honest.reduce((a, i) => a + (o.stakes?.[i] ?? 1), 0);
+    const bound =
+      o.livenessBoundViews ??
+      defaultLivenessBound(o.election ?? 'ecvrf', n, honestStake / validators.totalStake);
+    this.liveness = new LivenessChecker(honest, bound);
     let stabilize = this.gst;
     for (const p of o.partitions ?? []) stabilize = Math.max(stabilize, p.toMs);
     for (const c of o.crashes ?? []) {

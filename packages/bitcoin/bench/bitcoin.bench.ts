@@ -32,7 +32,10 @@ const BLOCKS = [
   { name: 'testnet3-928927', network: 'test', height: 928927, flags: TESTNET },
   { name: 'testnet3-1087400', network: 'test', height: 1087400, flags: TESTNET },
 ] as const;
-/** noble (pure TS) is ~10× slower; with --quick or KEEL_BENCH_BLOCKS it runs fewer blocks. */
+/**
+ * noble (pure TS) is ~10× slower, so it (and --quick) runs these blocks only. KEEL_BENCH_BLOCKS
+ * and KEEL_BENCH_BACKENDS (comma-separated) narrow a run.
+ */
 const QUICK_BLOCKS = new Set(['mainnet-277647', 'testnet3-928828', 'testnet3-1087400']);
 
 type Sig = { kind: 'ecdsa' | 'schnorr'; sig: Uint8Array; msg: Uint8Array; pub: Uint8Array };
@@ -166,7 +169,9 @@ export const main: BenchMain = async (h) => {
     return;
   }
   const only = process.env.KEEL_BENCH_BLOCKS?.split(',');
+  const backends = process.env.KEEL_BENCH_BACKENDS?.split(',') ?? ['libsecp256k1', 'noble'];
   for (const backendName of ['libsecp256k1', 'noble'] as const) {
+    if (!backends.includes(backendName)) continue;
     let backend: Secp256k1Backend;
     try {
       backend = await loadSecp256k1Backend(backendName);

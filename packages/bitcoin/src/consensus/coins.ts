@@ -32,6 +32,11 @@ export function outpointKey(o: OutPoint): string {
   return `${bytesToHex(o.txid)}:${o.vout}`;
 }
 
+/** A compact key for the in-memory map: the txid's 32 bytes as latin1 chars, then the index. */
+function mapKey(o: OutPoint): string {
+  return String.fromCharCode(...o.txid) + o.vout;
+}
+
 /** An in-memory CoinView (tests, the vector suite, single-block validation in the CLI). */
 export class MemoryCoinView implements CoinView {
   private readonly coins = new Map<string, Coin>();
@@ -41,31 +46,34 @@ export class MemoryCoinView implements CoinView {
   }
 
   get(o: OutPoint): Coin | undefined {
-    return this.coins.get(outpointKey(o));
+    return this.coins.get(mapKey(o));
   }
 
   has(o: OutPoint): boolean {
-    return this.coins.has(outpointKey(o));
+    return this.coins.has(mapKey(o));
   }
 
   add(o: OutPoint, coin: Coin, overwrite: boolean): void {
-    const key = outpointKey(o);
+    const key = mapKey(o);
     if (!overwrite && this.coins.has(key)) {
-      throw new CoinOverwriteError(key);
+      throw new CoinOverwriteError(outpointKey(o));
     }
     this.coins.set(key, coin);
   }
 
   spend(o: OutPoint): Coin | undefined {
-    const key = outpointKey(o);
+    const key = mapKey(o);
     const coin = this.coins.get(key);
     if (coin) this.coins.delete(key);
     return coin;
   }
 
   /** Every coin, keyed by `outpointKey` (for snapshots and comparisons in tests). */
-  entries(): IterableIterator<[string, Coin]> {
-    return this.coins.entries();
+  *entries(): IterableIterator<[string, Coin]> {
+    for (const [k, coin] of this.coins) {
+      const txid = Uint8Array.from(k.slice(0, 32), (c) => c.charCodeAt(0));
+      yield [outpointKey({ txid, vout: Number(k.slice(32)) }), coin];
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { isKeelError } from '@keel/util';
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench/index.ts';
 import { bitcoinCommand } from './commands/bitcoin/index.ts';
+import { chainCommand } from './commands/chain/index.ts';
 import { conformanceCommand } from './commands/conformance/index.ts';
 import { CliError } from './errors.ts';
 
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .exitOverride();
   program.addCommand(conformanceCommand());
   program.addCommand(benchCommand());
+  program.addCommand(chainCommand());
   program.addCommand(bitcoinCommand());
   return program;
 }

@@ -13,7 +13,6 @@ export {
 export { type SimKey, simKey } from './keys.ts';
 export { EventQueue } from './queue.ts';
 export {
-  reproduceCommand,
   runSeedSweep,
   type SeedSweepOptions,
   type SweepReport,

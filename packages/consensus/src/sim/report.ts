@@ -58,16 +58,3 @@ function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
-
-/** The exact command that replays one seed of a `keel chain simulate` run. */
-export function reproduceCommand(o: {
-  validators: number;
-  byzantine: number;
-  views: number;
-  seed: number;
-}): string {
-  return (
-    `npm run keel -- chain simulate --validators ${o.validators} --byzantine ${o.byzantine} ` +
-    `--views ${o.views} --seeds 1 --seed-start ${o.seed}`
-  );
-}

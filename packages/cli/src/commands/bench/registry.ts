@@ -13,4 +13,9 @@ export const benches: Readonly<
       'full validation of real blocks with prevouts, 1 thread vs 2 workers, per secp256k1 backend; anchor: signature checks alone',
     load: () => import('@keel/bitcoin/bench').then((m) => m.main),
   },
+  consensus: {
+    description:
+      'consensus simulator: wall time per committed block, messages per view, QC verify (blst vs noble) at 4/16/64/128 validators',
+    load: () => import('@keel/consensus/bench').then((m) => m.main),
+  },
 };

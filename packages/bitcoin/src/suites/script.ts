@@ -60,7 +60,7 @@ export function buildSpendingTx(
 /** BIP341's nothing-up-my-sleeve point H, the internal key Core's tapscript tests use. */
 const NUMS_H = hexToBytes('50929b74c1a04954b78b4b6035e97a5e078a5a0f28ec96d547bfee9ace803ac0');
 
-/** A small deterministic generator for the flag variations (pure: no Math.random). */
+/** A small deterministic generator for the flag variations (the package is pure: no ambient randomness). */
 function lcg(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {

@@ -9,6 +9,7 @@ export {
   type SignatureChecker,
 } from './checker.ts';
 export { SCRIPT_ERROR_NAMES, ScriptError, type ScriptErrorName } from './errors.ts';
+export { findAndDelete } from './findAndDelete.ts';
 export {
   ALL_SCRIPT_FLAGS,
   formatScriptFlags,
@@ -19,7 +20,6 @@ export {
 export {
   createExecutionData,
   evalScript,
-  findAndDelete,
   VALIDATION_WEIGHT_PER_SIGOP_PASSED,
 } from './interpreter.ts';
 export {

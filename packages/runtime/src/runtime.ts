@@ -5,6 +5,7 @@ import { Frame } from './host/frame.ts';
 import { CallStatus } from './host/hostApi.ts';
 import { createHostImports, type HostContext } from './host/hostFunctions.ts';
 import {
+  CHARGE_EXPORT,
   GAS_EXPORT,
   instrumentModule,
   MEMORY_EXPORT,
@@ -275,6 +276,7 @@ export class Runtime {
       );
       frame.gas = inst.exports[GAS_EXPORT] as WasmGlobal;
       frame.stack = inst.exports[STACK_EXPORT] as WasmGlobal;
+      frame.chargeFn = inst.exports[CHARGE_EXPORT] as (lo: number, hi: number) => number;
       frame.memory = inst.exports[MEMORY_EXPORT] as WasmMemory | undefined;
       fn = inst.exports[method] as () => unknown;
     } catch (e) {

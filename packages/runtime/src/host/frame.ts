@@ -16,6 +16,7 @@ export class Frame {
   lastCallOutput: Uint8Array = new Uint8Array(0);
   memory: WasmMemory | undefined;
   gas: WasmGlobal | undefined;
+  chargeFn: ((lo: number, hi: number) => number) | undefined;
   stack: WasmGlobal | undefined;
 
   constructor(address: Address, caller: Address, value: bigint, input: Uint8Array, depth: number) {
@@ -28,14 +29,10 @@ export class Frame {
 
   /** Deducts gas before any work; on shortfall marks the counter exhausted and halts. */
   charge(amount: number): void {
-    const g = this.gas!;
-    const left = g.value as bigint;
-    const cost = BigInt(amount);
-    if (left < cost) {
-      g.value = -1n;
+    // amounts are safe integers; the wasm helper subtracts and reports a negative counter
+    if (this.chargeFn!(amount >>> 0, Math.floor(amount / 0x1_0000_0000) >>> 0)) {
       throw new ExecutionError(RuntimeErrorCode.OUT_OF_GAS, 'out of gas in a host function');
     }
-    g.value = left - cost;
   }
 
   gasLeft(): bigint {

@@ -9,6 +9,8 @@ import { ByteSink } from '../wasm/sink.ts';
 export const GAS_EXPORT = '__keel_gas';
 export const STACK_EXPORT = '__keel_stack';
 export const MEMORY_EXPORT = '__keel_memory';
+/** `(lo i32, hi i32) -> i32`: host-side charge of `hi * 2^32 + lo`; returns 1 when out of gas. */
+export const CHARGE_EXPORT = '__keel_charge';
 
 export interface InstrumentOptions {
   readonly costs: GasCosts;
@@ -62,6 +64,9 @@ export function instrumentModule(a: ModuleAnalysis, o: InstrumentOptions): Instr
   };
   const helpers: { type: number; body: Uint8Array }[] = [];
   const helperIdx = { grow: -1, copy: -1, fill: -1 };
+  // the host charges through a wasm function: far cheaper than BigInt access to the i64 global
+  const chargeIdx = numFuncs;
+  helpers.push({ type: typeIdx([I32, I32], [I32]), body: chargeHelper(gasG) });
   if (needs.grow) {
     helperIdx.grow = numFuncs + helpers.length;
     helpers.push({ type: typeIdx([I32], [I32]), body: growHelper(gasG, o.costs.memoryGrowPage) });
@@ -86,7 +91,15 @@ export function instrumentModule(a: ModuleAnalysis, o: InstrumentOptions): Instr
     const res = type.results;
     const bt = res.length === 0 ? -1 : res.length === 1 ? -2 : typeIdx([], [...res]);
     bodies.push(
-      rewriteBody(src, body, scan, { gasG, stackG, frame, bt, result0: res[0] ?? 0, helperIdx }),
+      rewriteBody(src, body, scan, {
+        gasG,
+        stackG,
+        frame,
+        bt,
+        result0: res[0] ?? 0,
+        helperIdx,
+        scratch: type.params.length + body.numLocals,
+      }),
     );
   }
 
@@ -122,10 +135,11 @@ export function instrumentModule(a: ModuleAnalysis, o: InstrumentOptions): Instr
     p.u8(I64).u8(1).u8(0x42).u8(0).u8(0x0b);
     p.u8(I32).u8(1).u8(0x41).u8(0).u8(0x0b);
   });
-  const extra = m.memory ? 3 : 2;
+  const extra = m.memory ? 4 : 3;
   appendItems(out, m, SectionId.EXPORT, extra, (p) => {
     exportEntry(p, GAS_EXPORT, 3, gasG);
     exportEntry(p, STACK_EXPORT, 3, stackG);
+    exportEntry(p, CHARGE_EXPORT, 0, chargeIdx);
     if (m.memory) exportEntry(p, MEMORY_EXPORT, 2, 0);
   });
   verbatim(SectionId.ELEMENT);
@@ -162,10 +176,15 @@ function exportEntry(p: ByteSink, name: string, kind: number, index: number): vo
   p.u32(b.length).bytes(b).u8(kind).u32(index);
 }
 
-/** `gas -= cost; if (gas < 0) unreachable` */
-function charge(p: ByteSink, gasG: number, cost: number): void {
-  p.u8(0x23).u32(gasG).u8(0x42).sleb(cost).u8(0x7d); // global.get, i64.const, i64.sub
-  trapIfNegative(p, gasG);
+/**
+ * `gas -= cost; if (gas < 0) unreachable`, keeping the new value in a scratch local rather than
+ * re-reading the global: `global.get; i64.const; i64.sub; local.tee; global.set; local.get;
+ * i64.const 0; i64.lt_s; if unreachable end`.
+ */
+function charge(p: ByteSink, gasG: number, cost: number, scratch: number): void {
+  p.u8(0x23).u32(gasG).u8(0x42).sleb(cost).u8(0x7d);
+  p.u8(0x22).u32(scratch).u8(0x24).u32(gasG).u8(0x20).u32(scratch);
+  p.u8(0x42).u8(0).u8(0x53).u8(0x04).u8(0x40).u8(0x00).u8(0x0b);
 }
 
 /**
@@ -185,6 +204,8 @@ interface BodyCtx {
   bt: number;
   result0: number;
   helperIdx: { grow: number; copy: number; fill: number };
+  /** Index of the i64 scratch local appended to the function's locals. */
+  scratch: number;
 }
 
 function rewriteBody(
@@ -194,7 +215,18 @@ function rewriteBody(
   c: BodyCtx,
 ): Uint8Array {
   const p = new ByteSink(body.end - body.start + 64);
-  p.bytes(src.subarray(body.start, body.codeStart)); // local declarations, unchanged
+  // local declarations: the original groups plus one i64 scratch local (appended, so no index moves)
+  let q = body.start;
+  let groups = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = src[q++]!;
+    groups += (b & 0x7f) * 2 ** shift;
+    if (!(b & 0x80)) break;
+  }
+  p.u32(groups + 1)
+    .bytes(src.subarray(q, body.codeStart))
+    .u8(1)
+    .u8(I64);
   // prologue: stack -= frame; if (stack < 0) unreachable
   p.u8(0x23).u32(c.stackG).u8(0x41).sleb(c.frame).u8(0x6b); // global.get, i32.const, i32.sub
   p.u8(0x24).u32(c.stackG).u8(0x23).u32(c.stackG).u8(0x41).u8(0).u8(0x48); // set, get, i32.const 0, i32.lt_s
@@ -215,7 +247,7 @@ function rewriteBody(
       if (cOff > last) break;
       p.bytes(src.subarray(cursor, cOff));
       cursor = cOff;
-      charge(p, c.gasG, charges[ci + 1]!);
+      charge(p, c.gasG, charges[ci + 1]!, c.scratch);
       ci += 2;
       continue;
     }
@@ -232,6 +264,16 @@ function rewriteBody(
   p.u8(0x0b); // end of wrapper block
   p.u8(0x23).u32(c.stackG).u8(0x41).sleb(c.frame).u8(0x6a).u8(0x24).u32(c.stackG); // stack += frame
   p.u8(0x0b);
+  return p.finish().slice();
+}
+
+function chargeHelper(gasG: number): Uint8Array {
+  const p = new ByteSink(32);
+  p.u8(0);
+  // gas -= extend_u(lo) | (extend_u(hi) << 32); return gas < 0
+  p.u8(0x23).u32(gasG).u8(0x20).u8(0).u8(0xad).u8(0x20).u8(1).u8(0xad).u8(0x42).u8(32).u8(0x86);
+  p.u8(0x84).u8(0x7d).u8(0x24).u32(gasG); // i64.or, i64.sub, global.set
+  p.u8(0x23).u32(gasG).u8(0x42).u8(0).u8(0x53).u8(0x0b); // global.get, i64.const 0, i64.lt_s
   return p.finish().slice();
 }
 

@@ -8,6 +8,11 @@ export const benches: Readonly<
     description: 'secp256k1 / BLS / ed25519 / ECVRF / SipHash per backend, with backend ratios',
     load: () => import('@keel/crypto/bench').then((m) => m.main),
   },
+  runtime: {
+    description:
+      'WASM runtime: metered vs unmetered compute, host-call round trip, instrumentation speed',
+    load: () => import('@keel/runtime/bench').then((m) => m.main),
+  },
   'bitcoin-validate': {
     description:
       'full validation of real blocks with prevouts, 1 thread vs 2 workers, per secp256k1 backend; anchor: signature checks alone',

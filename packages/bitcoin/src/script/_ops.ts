@@ -1,7 +1,6 @@
-import { hash160, ripemd160, sha256, sha256d } from '@keel/crypto';
+import { hash160, ripemd160, sha1, sha256, sha256d } from '@keel/crypto';
 import { equalBytes } from '@keel/util';
 import type { Machine } from './_machine.ts';
-import { sha1 } from './_sha1.ts';
 import { scriptFail } from './errors.ts';
 import { castToBool } from './num.ts';
 import { Opcode as O } from './opcodes.ts';

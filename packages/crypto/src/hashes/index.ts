@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { concatBytes, utf8ToBytes } from '@keel/util';
 import { blake2b as nobleBlake2b } from '@noble/hashes/blake2.js';
 import {
@@ -10,13 +11,25 @@ import { ripemd160 as nobleRipemd160, sha1 as nobleSha1 } from '@noble/hashes/le
 import { sha256 as nobleSha256, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 
+/**
+ * Inputs at or above this size go to Node's native SHA-256 (OpenSSL); below it the per-call
+ * overhead of a native hash object outweighs its speed, so noble's pure TS runs. Measured on the
+ * 2-core x86_64 box: equal at 32 bytes, native 1.3x at 64, 4.5x at 1 KiB (see README).
+ */
+const NATIVE_SHA256_MIN = 64;
+
+function nativeSha256(data: Uint8Array): Uint8Array {
+  const b = createHash('sha256').update(data).digest();
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(data);
+  return data.length >= NATIVE_SHA256_MIN ? nativeSha256(data) : nobleSha256(data);
 }
 
 /** SHA256(SHA256(data)): Bitcoin's txid/block hash. */
 export function sha256d(data: Uint8Array): Uint8Array {
-  return nobleSha256(nobleSha256(data));
+  return nobleSha256(sha256(data));
 }
 
 export function sha512(data: Uint8Array): Uint8Array {
@@ -68,7 +81,10 @@ function tagPrefix(tag: string): Uint8Array {
 
 /** BIP340 tagged hash: SHA256(SHA256(tag) || SHA256(tag) || msg...). */
 export function taggedHash(tag: string, ...msgs: Uint8Array[]): Uint8Array {
-  const h = nobleSha256.create().update(tagPrefix(tag));
+  let len = 0;
+  for (const m of msgs) len += m.length;
+  const h = len >= NATIVE_SHA256_MIN ? createSha256() : nobleSha256.create();
+  h.update(tagPrefix(tag));
   for (const m of msgs) h.update(m);
   return h.digest();
 }
@@ -93,5 +109,15 @@ export function hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: numb
 
 /** Incremental SHA-256 (for hashing serializations without concatenating them). */
 export function createSha256(): { update(data: Uint8Array): unknown; digest(): Uint8Array } {
-  return nobleSha256.create();
+  const h = createHash('sha256');
+  return {
+    update(data: Uint8Array) {
+      h.update(data);
+      return this;
+    },
+    digest() {
+      const b = h.digest();
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    },
+  };
 }

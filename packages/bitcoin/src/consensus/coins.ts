@@ -34,7 +34,11 @@ export function outpointKey(o: OutPoint): string {
 
 /** A compact key for the in-memory map: the txid's 32 bytes as latin1 chars, then the index. */
 function mapKey(o: OutPoint): string {
-  return String.fromCharCode(...o.txid) + o.vout;
+  // 16 UTF-16 code units (two txid bytes each) plus the index: cheap to build and hash.
+  const t = o.txid;
+  let k = '';
+  for (let i = 0; i < 32; i += 2) k += String.fromCharCode(t[i]! | (t[i + 1]! << 8));
+  return k + o.vout;
 }
 
 /** An in-memory CoinView (tests, the vector suite, single-block validation in the CLI). */

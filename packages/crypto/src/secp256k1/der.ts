@@ -76,7 +76,18 @@ export function parseDerLax(der: Uint8Array): Uint8Array | null {
 
 /** libsecp256k1's parse_compact rule: r < n and s < n (zero allowed at parse time). */
 function isCompactInRange(sig: Uint8Array): boolean {
-  return bytesToNum(sig.subarray(0, 32)) < N && bytesToNum(sig.subarray(32, 64)) < N;
+  return lessThanN(sig, 0) && lessThanN(sig, 32);
+}
+
+/** N as 32 big-endian bytes, for BigInt-free range checks on the verification hot path. */
+const N_BYTES = numTo32(N);
+
+function lessThanN(b: Uint8Array, off: number): boolean {
+  for (let i = 0; i < 32; i++) {
+    const d = b[off + i]! - N_BYTES[i]!;
+    if (d !== 0) return d < 0;
+  }
+  return false;
 }
 
 function derInt(b: Uint8Array): Uint8Array {

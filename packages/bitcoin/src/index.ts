@@ -27,6 +27,16 @@ export {
 } from './consensus/index.ts';
 export { ValidationError } from './errors.ts';
 export {
+  type AddressParams,
+  addressToScript,
+  decodeSegwitAddress,
+  encodeSegwitAddress,
+  mainnetAddressParams,
+  regtestAddressParams,
+  scriptToAddress,
+  testnetAddressParams,
+} from './primitives/address.ts';
+export {
   BLOCK_HEADER_SIZE,
   type Block,
   type BlockHeader,

@@ -39,4 +39,5 @@ export {
 } from './interfaces.ts';
 export { type KvOp, type KvStore, MemoryKvStore } from './kvStore.ts';
 export { BufferReader, MAX_COMPACT_SIZE } from './reader.ts';
+export { SeededRng } from './rng.ts';
 export { BufferWriter, compactSizeLength, encodeCompactSize } from './writer.ts';

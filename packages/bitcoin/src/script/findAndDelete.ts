@@ -1,3 +1,4 @@
+import { concatBytes } from '@keel/util';
 import { Opcode as O } from './opcodes.ts';
 import { readScriptOp } from './script.ts';
 
@@ -27,15 +28,7 @@ export function findAndDelete(
   }
   if (count === 0) return { script, count };
   parts.push(script.subarray(kept));
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return { script: out, count };
+  return { script: concatBytes(...parts), count };
 }
 
 function matchAt(script: Uint8Array, at: number, pattern: Uint8Array): boolean {

@@ -1,4 +1,4 @@
-import { isKeelError } from '@keel/util';
+import { concatBytes, isKeelError } from '@keel/util';
 import { CryptoError, CryptoErrorCode } from '../errors.ts';
 import type { CipherState } from './cipherState.ts';
 import { handshakeError } from './errors.ts';
@@ -121,7 +121,7 @@ export class HandshakeState {
         } else this.mixDH(t);
       }
       parts.push(this.ss.encryptAndHash(payload));
-      const out = concatAll(parts);
+      const out = concatBytes(...parts);
       if (out.length > NOISE_MAX_MESSAGE_LENGTH) {
         throw handshakeError('handshake message longer than 65535 bytes', { length: out.length });
       }
@@ -288,18 +288,6 @@ export class HandshakeState {
       }
     }
   }
-}
-
-function concatAll(parts: readonly Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /** Creates one side of a handshake. */

@@ -85,7 +85,7 @@ export function weightedSchedule(stakes: readonly number[]): number[] {
   for (let slot = 0; slot < period; slot++) {
     let best = 0;
     for (let i = 0; i < weights.length; i++) {
-      current[i]! += weights[i]!;
+      current[i] = current[i]! + weights[i]!;
       if (current[i]! > current[best]!) best = i;
     }
     current[best]! -= period;

@@ -58,7 +58,7 @@ export class FSChaCha20 {
   /** Encrypts or decrypts one chunk (the same operation). */
   crypt(chunk: Uint8Array): Uint8Array {
     const ks = this.keystream(chunk.length);
-    for (let i = 0; i < ks.length; i++) ks[i]! ^= chunk[i]!;
+    for (let i = 0; i < ks.length; i++) ks[i] = ks[i]! ^ chunk[i]!;
     if ((this.chunkCounter + 1) % REKEY_INTERVAL === 0) {
       this.key = this.keystream(32);
       this.blockCounter = 0;

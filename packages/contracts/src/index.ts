@@ -1,0 +1,2 @@
+// @keel/contracts: AssemblyScript SDK for keel contracts and example contracts compiled to WebAssembly.
+export {};

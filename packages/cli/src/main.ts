@@ -4,6 +4,9 @@ import { benchCommand } from './commands/bench/index.ts';
 import { bitcoinCommand } from './commands/bitcoin/index.ts';
 import { chainCommand } from './commands/chain/index.ts';
 import { conformanceCommand } from './commands/conformance/index.ts';
+import { contractCommand } from './commands/contract/index.ts';
+import { devnetCommand } from './commands/devnet/index.ts';
+import { stratumCommand } from './commands/stratum/index.ts';
 import { CliError } from './errors.ts';
 
 export function createProgram(): Command {
@@ -18,6 +21,9 @@ export function createProgram(): Command {
   program.addCommand(benchCommand());
   program.addCommand(chainCommand());
   program.addCommand(bitcoinCommand());
+  program.addCommand(stratumCommand());
+  program.addCommand(contractCommand());
+  program.addCommand(devnetCommand());
   return program;
 }
 

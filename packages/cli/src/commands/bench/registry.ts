@@ -23,4 +23,23 @@ export const benches: Readonly<
       'consensus simulator: wall time per committed block, messages per view, QC verify (blst vs noble) at 4/16/64/128 validators',
     load: () => import('@keel/consensus/bench').then((m) => m.main),
   },
+  replay: {
+    description:
+      'Bitcoin replay of a generated regtest chain: blocks/s, inputs/s, signature share of CPU, cache hit rate, peak RSS per dbcache',
+    load: () => import('@keel/bitcoin-node/bench').then((m) => m.main),
+  },
+  stratum: {
+    description:
+      'Stratum V2: bytes on the wire vs SV1, shares validated/s, handshakes/s, 10k-connection load',
+    load: () => import('@keel/stratum-node/bench').then((m) => m.main),
+  },
+  mempool: {
+    description:
+      'chain mempool: insert p50/p95/p99 at 50k and 500k pending, template selection, memory',
+    load: () => import('@keel/chain-node/bench-mempool').then((m) => m.main),
+  },
+  devnet: {
+    description: '4 validators on loopback under transfer load: sustained tx/s, finality p50/p95',
+    load: () => import('@keel/chain-node/bench').then((m) => m.main),
+  },
 };

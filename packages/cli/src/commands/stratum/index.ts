@@ -1,0 +1,8 @@
+import { Command } from 'commander';
+
+/** `keel stratum …`: Stratum V2 pool and miner. */
+export function stratumCommand(): Command {
+  return new Command('stratum').description(
+    'Stratum V2 mining: an encrypted (Noise) pool with SV1 translation, and a CPU miner.',
+  );
+}

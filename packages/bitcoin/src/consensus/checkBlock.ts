@@ -1,3 +1,4 @@
+import type { Secp256k1Backend } from '@keel/crypto';
 import { equalBytes } from '@keel/util';
 import { type Block, type BlockHeader, blockHash } from '../primitives/block.ts';
 import {
@@ -11,6 +12,7 @@ import { legacySigOpCount } from '../script/sigops.ts';
 import { checkTransaction } from './checkTransaction.ts';
 import type { ConsensusParams } from './params.ts';
 import { checkProofOfWork } from './pow.ts';
+import { checkSignetBlockSolution } from './signet.ts';
 import { fail, OK, type Verdict } from './verdict.ts';
 import { strippedSize } from './weight.ts';
 
@@ -23,6 +25,11 @@ export interface CheckBlockOptions {
   txids?: readonly Uint8Array[];
   /** Precomputed block hash. */
   hash?: Uint8Array;
+  /**
+   * Verifies the BIP325 block solution on networks with a signet challenge (checked with the
+   * proof of work, as Core does). Required there: without it a signet block fails.
+   */
+  backend?: Secp256k1Backend;
 }
 
 /** Core's CheckBlockHeader: the hash meets the target its bits claim, within powLimit. */
@@ -46,6 +53,13 @@ export function checkBlock(
   if (opts.checkPoW !== false) {
     const h = checkBlockHeader(block.header, params, opts.hash);
     if (!h.ok) return h;
+    if (params.signetChallenge) {
+      if (!opts.backend) {
+        return fail('bad-signet-blksig', { detail: 'no secp256k1 backend to check the solution' });
+      }
+      const s = checkSignetBlockSolution(block, params, opts.backend, opts.hash);
+      if (!s.ok) return s;
+    }
   }
   if (opts.checkMerkleRoot !== false) {
     const { root, mutated } = computeMerkleRoot(opts.txids ?? block.txs.map(txid));

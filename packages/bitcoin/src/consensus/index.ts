@@ -35,6 +35,13 @@ export {
   MAX_TIMEWARP,
 } from './contextual.ts';
 export {
+  coinHashBytes,
+  MUHASH_PRIME,
+  MuHash3072,
+  muhashElement,
+  NUM3072_BYTES,
+} from './muhash.ts';
+export {
   type ConsensusParams,
   createGenesisBlock,
   difficultyAdjustmentInterval,
@@ -64,6 +71,14 @@ export {
   SEQUENCE_LOCKTIME_TYPE_FLAG,
   type SequenceLock,
 } from './sequenceLocks.ts';
+export {
+  checkSignetBlockSolution,
+  SIGNET_HEADER,
+  SIGNET_SCRIPT_FLAGS,
+  type SignetTransactions,
+  signetMessageStart,
+  signetTransactions,
+} from './signet.ts';
 export { blockSubsidy, COIN, COINBASE_MATURITY, moneyRange } from './subsidy.ts';
 export { checkTxInputs } from './txInputs.ts';
 export {

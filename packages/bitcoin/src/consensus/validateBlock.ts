@@ -29,6 +29,8 @@ export interface BlockValidationOptions {
   scriptFlags?: number;
   /** Check the header's proof of work (default true). */
   checkPoW?: boolean;
+  /** Signature backend for checks outside the scripts (the BIP325 signet block solution). */
+  backend?: Secp256k1Backend;
 }
 
 export type PreparedBlock = ConnectBlockResult & {
@@ -55,7 +57,12 @@ export function prepareBlock(
     hash,
     txids,
   });
-  const cb = checkBlock(block, o.params, { txids, hash, checkPoW: o.checkPoW !== false });
+  const cb = checkBlock(block, o.params, {
+    txids,
+    hash,
+    checkPoW: o.checkPoW !== false,
+    backend: o.backend,
+  });
   if (!cb.ok) return done(cb);
   let cutoff = block.header.time;
   if (o.prev && o.chain) {

@@ -172,9 +172,12 @@ export async function validateBlockHandler(
     weight: blockWeight(block),
   };
   let verdict: Verdict;
+  // signet blocks carry a BIP325 solution, checked with a signature backend
+  const signetBackend = params.signetChallenge ? await loadBackend(opts.backend) : undefined;
   if (opts.prevouts) {
     const view = loadPrevouts(opts.prevouts, block);
-    const r = await runFull(block, view, { params, height, scriptFlags: flags }, opts);
+    const o = { params, height, scriptFlags: flags, backend: signetBackend };
+    const r = await runFull(block, view, o, opts);
     verdict = r;
     if (r.ok) {
       report.fees = formatBtc(r.fees);
@@ -182,7 +185,7 @@ export async function validateBlockHandler(
     }
     report.scriptFlags = formatScriptFlags(flags) || 'NONE';
   } else {
-    verdict = checkBlock(block, params);
+    verdict = checkBlock(block, params, { backend: signetBackend });
     if (verdict.ok) verdict = contextualCheckBlock(block, height, params);
   }
   report.valid = verdict.ok;

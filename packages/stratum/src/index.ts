@@ -1,5 +1,72 @@
 // @keel/stratum: Stratum V2, pure — codec, Noise_NX framing, share validation, vardiff, AuxPoW,
 // revenue split, and the TemplateProvider interface that template sources implement.
+
+export {
+  B0_16M,
+  B0_32,
+  B0_64K,
+  B0_255,
+  BOOL,
+  BYTES,
+  F32,
+  maxSize,
+  minSize,
+  OPTION,
+  PUBKEY,
+  readValue,
+  SEQ0_64K,
+  SEQ0_255,
+  SHORT_TX_ID,
+  SIGNATURE,
+  STR0_255,
+  type Sv2Type,
+  type Sv2Value,
+  U8,
+  U16,
+  U24,
+  U32,
+  U64,
+  U256,
+  writeValue,
+} from './codec/dataTypes.ts';
+export {
+  CHANNEL_MSG_BIT,
+  decodeFrame,
+  decodeFrameHeader,
+  defaultFrameLimits,
+  encodeFrame,
+  encodeFrameHeader,
+  FRAME_HEADER_SIZE,
+  type FrameHeader,
+  type FrameLimits,
+  FrameReader,
+  MAX_FRAME_PAYLOAD,
+  type Sv2Frame,
+} from './codec/frame.ts';
+export { decodeMessage, encodeMessage } from './codec/index.ts';
+export {
+  decodeMessageFrame,
+  decodePayload,
+  encodeMessageFrame,
+  encodePayload,
+  maxPayloadSize,
+} from './codec/message.ts';
+export {
+  CORE_EXTENSION_TYPE,
+  JobDeclarationSetupFlags,
+  MESSAGES,
+  type MessageName,
+  type MessageSchema,
+  MessageType,
+  MiningSetupFlags,
+  MiningSetupSuccessFlags,
+  messageNameOf,
+  type Sv2Message,
+  type Sv2Payload,
+  Sv2Protocol,
+} from './codec/messages.ts';
+export { bigIntToU256, u256ToBigInt } from './codec/u256.ts';
+export { StratumError, StratumErrorCode } from './errors.ts';
 export type {
   NewTemplate,
   SetNewPrevHash,

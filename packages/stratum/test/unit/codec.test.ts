@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bytesToHex, hexToBytes } from '@keel/util';
+import {
+  decodeFrame,
+  decodeMessage,
+  decodePayload,
+  encodeMessage,
+  encodePayload,
+  FrameReader,
+  maxPayloadSize,
+  StratumErrorCode,
+  type Sv2Message,
+} from '../../src/index.ts';
+
+const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
+
+test('SubmitSharesStandard: 24-byte payload, channel_msg bit set, fields little-endian', () => {
+  // Written by hand from sv2-spec 05 §5.3.11 and 03 §3.2: ext 0x8000, type 0x1a, len 24.
+  const msg: Sv2Message = {
+    type: 'SubmitSharesStandard',
+    payload: {
+      channelId: 1,
+      sequenceNumber: 2,
+      jobId: 3,
+      nonce: 0xdeadbeef,
+      ntime: 0x5f5e1000,
+      version: 0x20000000,
+    },
+  };
+  assert.equal(
+    bytesToHex(encodeMessage(msg)),
+    '00801a180000' + '01000000' + '02000000' + '03000000' + 'efbeadde' + '00105e5f' + '00000020',
+  );
+  assert.deepEqual(decodeMessage(encodeMessage(msg)), msg);
+});
+
+test('NewMiningJob: OPTION[U32] absent is one 0x00 byte, present is 0x01 + U32', () => {
+  const p = {
+    channelId: 7,
+    jobId: 9,
+    minNtime: undefined,
+    version: 4,
+    merkleRoot: new Uint8Array(32).fill(0xaa),
+  };
+  const none = encodePayload('NewMiningJob', p);
+  assert.equal(bytesToHex(none.subarray(8, 9)), '00');
+  assert.equal(none.length, 4 + 4 + 1 + 4 + 32);
+  const some = encodePayload('NewMiningJob', { ...p, minNtime: 0x01020304 });
+  assert.equal(bytesToHex(some.subarray(8, 13)), '0104030201');
+  // An OPTION count of 2 is malformed.
+  const bad = some.slice();
+  bad[8] = 2;
+  assert.throws(() => decodePayload('NewMiningJob', bad), code(StratumErrorCode.MALFORMED));
+});
+
+test('BOOL: only the least significant bit is read (03 §3.1)', () => {
+  const p = encodePayload('TdpSetNewPrevHash', {
+    templateId: 1n,
+    prevHash: new Uint8Array(32),
+    headerTimestamp: 0,
+    nBits: 0,
+    target: new Uint8Array(32),
+  });
+  assert.equal(p.length, 8 + 32 + 4 + 4 + 32);
+  const nt = encodePayload('NewTemplate', {
+    templateId: 5n,
+    futureTemplate: true,
+    version: 0,
+    coinbaseTxVersion: 2,
+    coinbasePrefix: new Uint8Array([3, 1, 0, 0]),
+    coinbaseTxInputSequence: 0xffffffff,
+    coinbaseTxValueRemaining: 5000000000n,
+    coinbaseTxOutputsCount: 0,
+    coinbaseTxOutputs: new Uint8Array(0),
+    coinbaseTxLocktime: 0,
+    merklePath: [],
+  });
+  assert.equal(nt[8], 1);
+  const odd = nt.slice();
+  odd[8] = 0xfe; // LSB clear: false
+  assert.equal(decodePayload('NewTemplate', odd).futureTemplate, false);
+  odd[8] = 0x03;
+  assert.equal(decodePayload('NewTemplate', odd).futureTemplate, true);
+});
+
+test('F32 and STR0_255 layouts; over-long strings are refused on encode', () => {
+  const b = encodePayload('UpdateChannel', {
+    channelId: 1,
+    nominalHashRate: 1.5,
+    maximumTarget: new Uint8Array(32),
+  });
+  assert.equal(bytesToHex(b.subarray(4, 8)), '0000c03f');
+  assert.throws(
+    () => encodePayload('CloseChannel', { channelId: 1, reasonCode: 'x'.repeat(256) }),
+    code(StratumErrorCode.INVALID_VALUE),
+  );
+  const bad = hexToBytes('01000000' + '01' + 'ff'); // invalid UTF-8
+  assert.throws(() => decodePayload('CloseChannel', bad), code(StratumErrorCode.MALFORMED));
+});
+
+test('a frame longer than the limit or than the message can be is rejected from its header alone', () => {
+  // SubmitSharesStandard can never exceed 24 bytes: a header claiming 16 MiB is refused at once.
+  const head = hexToBytes('00801affffff');
+  assert.equal(maxPayloadSize('SubmitSharesStandard'), 24);
+  const r = new FrameReader();
+  assert.throws(() => r.push(head), code(StratumErrorCode.FRAME_TOO_LARGE));
+  // Caller limit applies to every message, known or not.
+  const unknown = hexToBytes('0040ee00100000'); // ext 0x4000 type 0xee len 4096 (+1 stray byte)
+  assert.throws(
+    () => new FrameReader({ maxPayloadLength: 1024, rejectUnknown: false }).push(unknown),
+    code(StratumErrorCode.FRAME_TOO_LARGE),
+  );
+  assert.throws(
+    () => new FrameReader({ maxPayloadLength: 1 << 20, rejectUnknown: true }).push(unknown),
+    code(StratumErrorCode.UNKNOWN_MESSAGE),
+  );
+});
+
+test('a sequence count larger than the bytes left is rejected before allocating', () => {
+  // SetGroupChannel: group id, SEQ0_64K[U32] with count 65535 but no elements.
+  const p = hexToBytes('01000000ffff');
+  assert.throws(() => decodePayload('SetGroupChannel', p), code(StratumErrorCode.MALFORMED));
+});
+
+test('declared vs carried length mismatch and trailing payload bytes are rejected', () => {
+  const wire = encodeMessage({
+    type: 'SetTarget',
+    payload: { channelId: 1, maximumTarget: new Uint8Array(32) },
+  });
+  assert.throws(
+    () => decodeFrame(wire.subarray(0, wire.length - 1)),
+    code(StratumErrorCode.MALFORMED),
+  );
+  const longer = new Uint8Array(wire.length + 1);
+  longer.set(wire);
+  assert.throws(() => decodeFrame(longer), code(StratumErrorCode.MALFORMED));
+  // SetTarget is fixed-size, so a header covering a stray byte fails on the size bound…
+  const lied = longer.slice();
+  lied[3] = wire.length + 1 - 6;
+  assert.throws(() => decodeMessage(lied), code(StratumErrorCode.FRAME_TOO_LARGE));
+  // …and a variable-size message with a stray byte after its last field fails as trailing data.
+  const close = hexToBytes('008018060000' + '01000000' + '00' + '00');
+  assert.throws(() => decodeMessage(close), code(StratumErrorCode.MALFORMED));
+});
+
+test('unknown message in decodeMessage is a typed error', () => {
+  assert.throws(
+    () => decodeMessage(hexToBytes('00001e000000')),
+    code(StratumErrorCode.UNKNOWN_MESSAGE),
+  );
+});

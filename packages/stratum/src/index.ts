@@ -67,6 +67,41 @@ export {
 } from './codec/messages.ts';
 export { bigIntToU256, u256ToBigInt } from './codec/u256.ts';
 export { StratumError, StratumErrorCode } from './errors.ts';
+export { decodeAuthorityKey, encodeAuthorityKey } from './noise/authorityKey.ts';
+export {
+  type CertificateValidity,
+  certificateMessageHash,
+  decodeSignatureNoiseMessage,
+  encodeSignatureNoiseMessage,
+  SIGNATURE_NOISE_MESSAGE_SIZE,
+  type SignatureNoiseMessage,
+  type SignCertificateParameters,
+  serverKeyXOnly,
+  signCertificate,
+  type VerifyCertificateParameters,
+  verifyCertificate,
+} from './noise/certificate.ts';
+export {
+  ACT_ONE_SIZE,
+  ACT_TWO_SIZE,
+  generateStaticKey,
+  type Sv2InitiatorOptions,
+  Sv2NoiseInitiator,
+  Sv2NoiseResponder,
+  type Sv2ResponderOptions,
+  type Sv2ResponderResult,
+  staticKeyFromPrivate,
+} from './noise/handshake.ts';
+export {
+  ciphertextLength,
+  ENCRYPTED_HEADER_SIZE,
+  encryptedFrameLength,
+  MAC_SIZE,
+  MAX_CT_CHUNK,
+  MAX_PT_CHUNK,
+  NoiseFrameReader,
+  Sv2NoiseSession,
+} from './noise/session.ts';
 export type {
   NewTemplate,
   SetNewPrevHash,

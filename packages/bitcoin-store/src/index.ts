@@ -1,2 +1,26 @@
-// @keel/bitcoin-store: Bitcoin Core block files (blk/rev, xor.dat), block index and a UTXO chainstate with a write-back coin cache and crash-safe flushes.
-export {};
+// @keel/bitcoin-store: Bitcoin Core block files (blk, xor.dat), block index and a UTXO chainstate with a write-back coin cache and crash-safe flushes.
+export { BlockIndex, type BlockIndexEntry, hashHex, headerInfo } from './blockIndex.ts';
+export {
+  type BlockLocation,
+  networkFromMagic,
+  RECORD_HEADER_SIZE,
+  type ScannedRecord,
+  scanRecords,
+  xorInPlace,
+} from './blockRecords.ts';
+export {
+  BlockSource,
+  type BlockSourceOptions,
+  type ScanResult,
+  XOR_KEY_FILE,
+} from './blockSource.ts';
+export {
+  type ChainEntry,
+  Chainstate,
+  type ChainstateOptions,
+  DEFAULT_MAX_REORG_DEPTH,
+} from './chainstate.ts';
+export { CoinCache, decodeCoin, emptyUtxoStats, encodeCoin, type UtxoStats } from './coinCache.ts';
+export { BlockFileError, ChainstateError } from './errors.ts';
+export { type ChainstateBackend, type ChainstateDb, openChainstateDb } from './kv/db.ts';
+export { coinKey, Prefix, SCHEMA_VERSION } from './layout.ts';

@@ -1,2 +1,15 @@
-// @keel/contracts: AssemblyScript SDK for keel contracts and example contracts compiled to WebAssembly.
-export {};
+// @keel/contracts: the AssemblyScript SDK (assembly/sdk) and example contracts, compiled on demand.
+export {
+  ascFlags,
+  buildDir,
+  buildExamples,
+  type CompileResult,
+  ContractBuildError,
+  compileContract,
+  EXAMPLES,
+  type ExampleName,
+  examplesDir,
+  exampleWasm,
+  sdkDir,
+  sourceHash,
+} from './build.ts';

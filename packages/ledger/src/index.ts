@@ -1,2 +1,80 @@
-// @keel/ledger: The BFT chain's ledger: transactions, accounts, staking, applyBlock through @keel/runtime, state commitment with proofs.
-export {};
+// @keel/ledger: the BFT chain's ledger — transactions, accounts, staking, applyBlock through
+// @keel/runtime, state commitment with proofs.
+export { InvalidTxError, LedgerError, LedgerErrorCode, TxRejectReason } from './errors.ts';
+export {
+  chainIdOf,
+  createGenesisState,
+  type GenesisConfig,
+  type GenesisValidator,
+} from './genesis.ts';
+export {
+  loadStateFromStore,
+  persistStateWrites,
+  STORE_PREFIX,
+  stateToKvOps,
+  stateWritesToKvOps,
+  storeKey,
+} from './layout.ts';
+export {
+  type ApplyBlockOptions,
+  type BlockResult,
+  type CallContractParameters,
+  type CheckTxResult,
+  type CreateLedgerOptions,
+  contractAddress,
+  createLedger,
+  Ledger,
+} from './ledger.ts';
+export {
+  defaultLedgerParams,
+  defaultTxLimits,
+  type LedgerParams,
+  type TxLimits,
+} from './params.ts';
+export {
+  getAccount,
+  getAccountWithProof,
+  getCode,
+  getStorage,
+  getStorageWithProof,
+  type ProvenValue,
+  stateRoot,
+  verifyStateProof,
+} from './queries.ts';
+export { decodeProof, encodeProof, type StateProof, verifyProof } from './smt/proof.ts';
+export {
+  defaultSnapshotLimits,
+  exportSnapshot,
+  importSnapshot,
+  SNAPSHOT_MAGIC,
+  type SnapshotLimits,
+} from './snapshot.ts';
+export { type Account, decodeAccount, encodeAccount } from './state/account.ts';
+export { accountKey, codeKey, StatePrefix, storageKey, validatorKey } from './state/keys.ts';
+export { LedgerState, StateOverlay, type StateWrite } from './state/ledgerState.ts';
+export { LedgerRuntimeState, LedgerStateBackend } from './state/runtimeState.ts';
+export {
+  decodeTx,
+  encodeTx,
+  encodeUnsignedTx,
+  MAX_U128,
+  TX_SIGNING_DOMAIN,
+  TX_VERSION,
+  txHash,
+  txSigningPayload,
+} from './tx/encoding.ts';
+export { addressFromSeed, signTx, verifyTxSignature } from './tx/sign.ts';
+export {
+  type CallBody,
+  type DeployBody,
+  type SignedTx,
+  type StakeBody,
+  type TransferBody,
+  type TxBody,
+  TxKind,
+  type TxKindName,
+  type UnsignedTx,
+  type UnstakeBody,
+} from './tx/types.ts';
+export type { LedgerBlockContext, Receipt, ReceiptStatus } from './types.ts';
+export { MAX_TOTAL_POWER, type ValidatorRecord } from './validators.ts';

@@ -44,4 +44,4 @@ export {
   TOPIC_BYTES,
   type Verifiers,
 } from './types.ts';
-export { analyzeModule, type ModuleAnalysis } from './validate.ts';
+export { analyzeModule, INIT_EXPORT, type ModuleAnalysis } from './validate.ts';

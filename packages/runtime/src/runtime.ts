@@ -28,7 +28,7 @@ import {
   MAX_AMOUNT,
   type Verifiers,
 } from './types.ts';
-import { analyzeModule } from './validate.ts';
+import { analyzeModule, INIT_EXPORT } from './validate.ts';
 import {
   type WasmCompiledModule,
   type WasmGlobal,
@@ -62,6 +62,7 @@ export interface ModuleInfo {
 interface Prepared extends ModuleInfo {
   readonly compiled: WasmCompiledModule;
   readonly methodSet: ReadonlySet<string>;
+  readonly initializer: boolean;
 }
 
 export interface CallParameters {
@@ -104,7 +105,7 @@ export class Runtime {
   /** Deploy-time check. Throws `ModuleValidationError`; caches the instrumented module. */
   validate(code: Uint8Array): ModuleInfo {
     const p = this.prepare(code);
-    const { compiled: _c, methodSet: _m, ...info } = p;
+    const { compiled: _c, methodSet: _m, initializer: _i, ...info } = p;
     return info;
   }
 
@@ -142,6 +143,7 @@ export class Runtime {
       frameCosts: inst.frameCosts,
       compiled,
       methodSet: new Set(analysis.methods),
+      initializer: analysis.initializer,
     };
     this.cache.set(key, p);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
@@ -269,6 +271,7 @@ export class Runtime {
         'out of gas allocating memory',
       );
     let fn: () => unknown;
+    let init: (() => unknown) | undefined;
     try {
       const inst = new wasmEngine.Instance(
         prepared.compiled,
@@ -279,6 +282,7 @@ export class Runtime {
       frame.chargeFn = inst.exports[CHARGE_EXPORT] as (lo: number, hi: number) => number;
       frame.memory = inst.exports[MEMORY_EXPORT] as WasmMemory | undefined;
       fn = inst.exports[method] as () => unknown;
+      if (prepared.initializer) init = inst.exports[INIT_EXPORT] as () => unknown;
     } catch (e) {
       // instantiation traps only on out-of-bounds data/element segments
       return fail(
@@ -290,6 +294,7 @@ export class Runtime {
     frame.gas.value = a.gas - setup;
     frame.stack.value = a.stack;
     try {
+      init?.();
       fn();
     } catch (e) {
       const { status, code, message } = classify(e, frame);

@@ -13,7 +13,17 @@ export interface ModuleAnalysis {
   readonly scans: readonly FunctionScan[];
   /** Exported `() -> ()` functions: the contract's callable methods. */
   readonly methods: readonly string[];
+  /** The module exports `_initialize` (WASI reactor convention), run before every method. */
+  readonly initializer: boolean;
 }
+
+/**
+ * The initializer export (WASI "reactor" convention): a `() -> ()` function the runtime calls,
+ * metered, before the method in every call frame. It replaces a start function (which is
+ * rejected) for toolchains that initialize globals in code, such as AssemblyScript
+ * (`--exportStart _initialize`). It is not a method.
+ */
+export const INIT_EXPORT = '_initialize';
 
 const checkImport: ImportCheck = (r, module, name, type, at) => {
   if (module !== HOST_MODULE) {
@@ -58,11 +68,21 @@ export function analyzeModule(
   for (let i = 0; i < module.bodies.length; i++)
     scans.push(scanFunction(r, module, i, limits, costs));
   const methods: string[] = [];
+  let initializer = false;
   const numFuncs = module.funcTypes.length;
   for (const e of module.exports) {
     if (e.kind !== ExternKind.FUNC || e.index >= numFuncs) continue;
     const t = module.types[module.funcTypes[e.index]!]!;
-    if (t.params.length === 0 && t.results.length === 0) methods.push(e.name);
+    const unit = t.params.length === 0 && t.results.length === 0;
+    if (e.name === INIT_EXPORT) {
+      if (!unit) {
+        throw new ModuleValidationError(
+          RuntimeErrorCode.FORBIDDEN_EXPORT,
+          `export "${INIT_EXPORT}" must be a () -> () function`,
+        );
+      }
+      initializer = true;
+    } else if (unit) methods.push(e.name);
   }
   if (!wasmEngine.validate(bytes)) {
     throw new ModuleValidationError(
@@ -70,5 +90,5 @@ export function analyzeModule(
       'WebAssembly.validate rejected the module (type or structure error)',
     );
   }
-  return { module, scans, methods };
+  return { module, scans, methods, initializer };
 }

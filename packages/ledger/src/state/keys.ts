@@ -1,0 +1,40 @@
+import { concatBytes, utf8ToBytes } from '@keel/util';
+
+/**
+ * State keys: one flat key space, committed by the sparse Merkle tree under sha256(key), and
+ * the same keys (behind the store prefix in `layout.ts`) in a node's KvStore. A prefix byte
+ * says what a key holds; retired prefixes are never reused.
+ */
+export const StatePrefix = {
+  /** 0x00 ‖ name: chain metadata (`chainId`). */
+  META: 0x00,
+  /** 0x01 ‖ address(32): account record (see `account.ts`). */
+  ACCOUNT: 0x01,
+  /** 0x02 ‖ codeHash(32): contract code. */
+  CODE: 0x02,
+  /** 0x03 ‖ address(32) ‖ key: contract storage. */
+  STORAGE: 0x03,
+  /** 0x04 ‖ address(32): validator record (see `validators.ts`). */
+  VALIDATOR: 0x04,
+  /** 0x05 ‖ blsPublicKey(48): the validator address that registered a BLS key. */
+  BLS_KEY: 0x05,
+} as const;
+
+export const META_CHAIN_ID = concatBytes(Uint8Array.of(StatePrefix.META), utf8ToBytes('chainId'));
+/** Sorted concatenation of the validators' addresses. */
+export const META_VALIDATORS = concatBytes(
+  Uint8Array.of(StatePrefix.META),
+  utf8ToBytes('validators'),
+);
+
+const tagged = (tag: number, ...parts: Uint8Array[]): Uint8Array =>
+  concatBytes(Uint8Array.of(tag), ...parts);
+
+export const accountKey = (address: Uint8Array): Uint8Array => tagged(StatePrefix.ACCOUNT, address);
+export const codeKey = (codeHash: Uint8Array): Uint8Array => tagged(StatePrefix.CODE, codeHash);
+export const storageKey = (address: Uint8Array, key: Uint8Array): Uint8Array =>
+  tagged(StatePrefix.STORAGE, address, key);
+export const validatorKey = (address: Uint8Array): Uint8Array =>
+  tagged(StatePrefix.VALIDATOR, address);
+export const blsKeyKey = (blsPublicKey: Uint8Array): Uint8Array =>
+  tagged(StatePrefix.BLS_KEY, blsPublicKey);

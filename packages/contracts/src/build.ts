@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -111,9 +112,11 @@ function readSources(dir: string): string[] {
 
 /** The build cache key: asc version, flags, the SDK and the example's source. */
 export async function sourceHash(name: ExampleName): Promise<string> {
-  const asc = await import('assemblyscript/asc');
+  // the version from package.json: importing asc itself (and binaryen) takes seconds
+  const ascPkg = createRequire(import.meta.url).resolve('assemblyscript/package.json');
+  const version = (JSON.parse(readFileSync(ascPkg, 'utf8')) as { version: string }).version;
   const h = createHash('sha256');
-  h.update(`asc ${asc.version}\n${ascFlags().join(' ')}\n`);
+  h.update(`asc ${version}\n${ascFlags().join(' ')}\n`);
   for (const s of readSources(sdkDir)) h.update(s);
   h.update(readFileSync(join(examplesDir, `${name}.ts`), 'utf8'));
   return h.digest('hex');

@@ -67,6 +67,71 @@ export {
 } from './codec/messages.ts';
 export { bigIntToU256, u256ToBigInt } from './codec/u256.ts';
 export { StratumError, StratumErrorCode } from './errors.ts';
+export { assembleBlock, blockCoinbase, solutionFromShare } from './mining/block.ts';
+export {
+  type BuildCoinbaseParameters,
+  buildCoinbaseParts,
+  type CoinbaseOutput,
+  type CoinbaseParts,
+  coinbaseWithWitness,
+  encodeCoinbaseOutput,
+  joinCoinbase,
+  MAX_COINBASE_SCRIPT,
+  MIN_COINBASE_SCRIPT,
+  outputValue,
+  splitOutputs,
+} from './mining/coinbase.ts';
+export {
+  type CreateJobParameters,
+  createMiningJob,
+  extendedJobMessage,
+  jobMerkleRoot,
+  type MiningJob,
+  miningJobFromExtended,
+  standardJobMessage,
+} from './mining/job.ts';
+export { coinbaseMerklePath, merkleRootFromPath } from './mining/merkle.ts';
+export {
+  BIP320_VERSION_MASK,
+  encodeHeader,
+  MAX_FUTURE_BLOCK_TIME,
+  type PrevHashState,
+  type ShareChannel,
+  type ShareClass,
+  ShareError,
+  type ShareSubmission,
+  type ShareVerdict,
+  type ValidateShareParameters,
+  validateShare,
+} from './mining/share.ts';
+export {
+  DIFF1_TARGET,
+  difficultyToTarget,
+  estimateHashrate,
+  hashToBigInt,
+  MAX_TARGET,
+  nbitsToTarget,
+  targetForHashrate,
+  targetToDifficulty,
+  targetToU256,
+  targetToWork,
+  u256ToTarget,
+  workToTarget,
+} from './mining/target.ts';
+export {
+  prevHashFromMessage,
+  prevHashToMessage,
+  solutionFromMessage,
+  solutionToMessage,
+  templateFromMessage,
+  templateToMessage,
+} from './mining/tdp.ts';
+export {
+  ShareTracker,
+  type ShareTrackerOptions,
+  type SubmitContext,
+} from './mining/tracker.ts';
+export { Vardiff, type VardiffOptions } from './mining/vardiff.ts';
 export { decodeAuthorityKey, encodeAuthorityKey } from './noise/authorityKey.ts';
 export {
   type CertificateValidity,

@@ -1,2 +1,26 @@
 // @keel/api: JSON-RPC method schemas (zod), types and a typed HTTP/WebSocket client for the keel chain node.
-export {};
+export {
+  createHttpClient,
+  type HttpClientOptions,
+  type RpcClient,
+  RpcError,
+  type Subscription,
+  subscribe,
+  type WebSocketLike,
+} from './client.ts';
+export {
+  Address,
+  adminMethods,
+  type BlockJson,
+  Hash32,
+  HexBytes,
+  type MethodName,
+  type MethodParams,
+  type MethodResults,
+  methodParams,
+  type PeerJson,
+  type ReceiptJson,
+  RpcErrorCode,
+  rpcLimits,
+  type StatusJson,
+} from './schemas.ts';

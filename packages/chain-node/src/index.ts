@@ -1,2 +1,65 @@
 // @keel/chain-node: A node of the keel BFT chain: storage, mempool, libp2p networking, sync, peer manager, JSON-RPC, metrics, devnet.
-export {};
+import './polyfill.ts';
+
+export { ChainApp } from './app/chainApp.ts';
+export { decodePayload, encodePayload, type Payload } from './app/payload.ts';
+export {
+  type Account,
+  type Receipt,
+  TransferState,
+  verifyAccountProof,
+} from './app/state.ts';
+export {
+  addressOf,
+  type DecodedTx,
+  decodeTx,
+  MAX_TX_BYTES,
+  signTransfer,
+  txToJson,
+  verifyTxSignature,
+} from './app/tx.ts';
+export {
+  Devnet,
+  type DevnetNode,
+  type DevnetOptions,
+  type DevnetSummary,
+  freeLoopbackPort,
+} from './devnet/devnet.ts';
+export {
+  type InitGenesisParameters,
+  type InitGenesisResult,
+  initGenesis,
+  peerIdOfNodeKey,
+} from './devnet/init.ts';
+export { LoadGenerator } from './devnet/load.ts';
+export { ChainNodeError, ChainNodeErrorCode } from './errors.ts';
+export {
+  accountFromSeed,
+  decryptKeys,
+  deriveValidatorKeys,
+  encryptKeys,
+  type Genesis,
+  type GenesisFile,
+  genesisValidator,
+  loadGenesis,
+  parseGenesisFile,
+  type ValidatorKeys,
+} from './genesis.ts';
+export { defaultMempoolOptions, Mempool, type MempoolOptions } from './mempool/mempool.ts';
+export { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+export {
+  type CodecLimits,
+  decodeBlock,
+  decodeConsensusMessage,
+  defaultCodecLimits,
+  encodeBlock,
+  encodeConsensusMessage,
+} from './net/codec.ts';
+export { decodeHello, encodeHello, type Hello } from './net/hello.ts';
+export { Network } from './net/network.ts';
+export { defaultPeerManagerOptions, PeerManager, Penalty } from './net/peers.ts';
+export { ChainNode, type ChainNodeOptions } from './node.ts';
+export { RpcServer } from './rpc/server.ts';
+export { layout } from './storage/layout.ts';
+export { ChainStore } from './storage/store.ts';
+export { agreedPrefix, defaultSyncOptions, SyncService } from './sync/sync.ts';

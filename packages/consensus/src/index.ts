@@ -37,7 +37,13 @@ export {
   type VerifyMemoOptions,
   withVerifyMemo,
 } from './signatureScheme.ts';
-export { createNodeState, type NodeConfig, type NodeState, type StoredBlock } from './state.ts';
+export {
+  type CommittedAnchor,
+  createNodeState,
+  type NodeConfig,
+  type NodeState,
+  type StoredBlock,
+} from './state.ts';
 export { type StepResult, step } from './step.ts';
 export type {
   Block,

@@ -99,8 +99,25 @@ export interface StepContext {
   readonly now: number;
 }
 
-/** A fresh node, or a restarted one when `safety` was persisted before. */
-export function createNodeState(config: NodeConfig, safety?: SafetyState): NodeState {
+/**
+ * A committed block a restarted (or state-synced) node resumes from: the node's own storage
+ * holds everything below it, so consensus starts with it as its committed tip instead of
+ * re-fetching and re-committing history from genesis.
+ */
+export interface CommittedAnchor {
+  readonly block: Block;
+  readonly hash: Uint8Array;
+}
+
+/**
+ * A fresh node, or a restarted one when `safety` was persisted before. With `anchor`, the node
+ * treats that block as already committed (its ancestors are never asked for or committed again).
+ */
+export function createNodeState(
+  config: NodeConfig,
+  safety?: SafetyState,
+  anchor?: CommittedAnchor,
+): NodeState {
   const { validators, index } = config;
   if (!Number.isInteger(index) || index < 0 || index >= validators.size) {
     throw new ConsensusError(ConsensusErrorCode.INVALID_CONFIG, `no validator ${index}`);
@@ -110,6 +127,15 @@ export function createNodeState(config: NodeConfig, safety?: SafetyState): NodeS
   const params = config.params ?? defaultConsensusParams;
   const blocks = new Map<string, StoredBlock>();
   blocks.set(genesisKey, { block: config.genesis, hash: gHash, key: genesisKey });
+  const committedByHeight = new Map([[0, genesisKey]]);
+  let committedKey = genesisKey;
+  let committedHeight = 0;
+  if (anchor && anchor.block.height > 0) {
+    committedKey = bytesToHex(anchor.hash);
+    committedHeight = anchor.block.height;
+    blocks.set(committedKey, { block: anchor.block, hash: anchor.hash, key: committedKey });
+    committedByHeight.set(committedHeight, committedKey);
+  }
   return {
     config,
     params,
@@ -129,9 +155,9 @@ export function createNodeState(config: NodeConfig, safety?: SafetyState): NodeS
     lastProposedView: 0,
     blocks,
     headKey: genesisKey,
-    committedHeight: 0,
-    committedKey: genesisKey,
-    committedByHeight: new Map([[0, genesisKey]]),
+    committedHeight,
+    committedKey,
+    committedByHeight,
     pendingCommitKey: null,
     pendingProposals: new Map(),
     wanted: new Map(),

@@ -1,9 +1,13 @@
 import { Command } from 'commander';
+import { initGenesisCommand } from './init-genesis/index.ts';
+import { runCommand } from './run/index.ts';
 import { simulateCommand } from './simulate/index.ts';
 
-/** `keel chain …`: the BFT proof-of-stake chain (more subcommands arrive with the node). */
+/** `keel chain …`: the BFT proof-of-stake chain. */
 export function chainCommand(): Command {
   return new Command('chain')
-    .description('The BFT proof-of-stake chain: consensus simulation (node commands come later).')
+    .description('The BFT proof-of-stake chain: genesis, nodes, and consensus simulation.')
+    .addCommand(initGenesisCommand())
+    .addCommand(runCommand())
     .addCommand(simulateCommand());
 }

@@ -1,8 +1,29 @@
 import { Command } from 'commander';
+import { parseOptions } from '../../options.ts';
+import { devnetHandler } from './handler.ts';
+import { devnetOptionsSchema } from './options.ts';
 
 /** `keel devnet`: a local multi-validator BFT chain on loopback (what `npm start` runs). */
 export function devnetCommand(): Command {
-  return new Command('devnet').description(
-    'Run a local BFT-chain devnet: N validator processes on loopback with JSON-RPC.',
-  );
+  return new Command('devnet')
+    .description(
+      'Run a local BFT-chain devnet: a fresh genesis, N validator processes (`keel chain run`) ' +
+        'on loopback with JSON-RPC, funded dev accounts, and a live status line. With --slots S ' +
+        'it exits after S finalized blocks and checks that every node agrees on every block hash ' +
+        'and state root (exit 0 only then); --json prints {validators, finalized, agree, ' +
+        'stateRootsAgree, txCommitted, tps, finalityP50Ms, finalityP95Ms, viewChanges}. ' +
+        'Ctrl-C stops every node.',
+    )
+    .option('--validators <n>', 'number of validator processes', '4')
+    .option('--slots <s>', 'exit after this many finalized blocks (and check agreement)')
+    .option('--load <tps>', 'built-in transfer load, transactions per second', '0')
+    .option('--json', 'with --slots: print only the summary object')
+    .option('--datadir <dir>', 'keep node data here (default: a temp dir removed on exit)')
+    .option('--block-time <ms>', 'minimum time per view', '250')
+    .option('--base-timeout <ms>', 'first view timeout', '1000')
+    .option('--chain-id <id>', 'chain id', 'keel-devnet')
+    .option('--timeout <s>', 'give up after this many seconds')
+    .action(async (raw: unknown) => {
+      process.exitCode = await devnetHandler(parseOptions(devnetOptionsSchema, raw));
+    });
 }

@@ -1,0 +1,40 @@
+import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode } from '@keel/util';
+import { type DecodedTx, decodeTx, MAX_TX_BYTES } from './tx.ts';
+
+/**
+ * A block payload: u8 version (1) ‖ u64 proposer wall-clock time (ms) ‖ CompactSize count ‖
+ * that many varBytes transactions. The time is informational (finality latency metrics); it
+ * is checked only for being within the drift bound of the validator's clock.
+ */
+export interface Payload {
+  readonly timestamp: number;
+  readonly txs: DecodedTx[];
+}
+
+export const PAYLOAD_VERSION = 1;
+
+export function encodePayload(timestamp: number, txs: readonly Uint8Array[]): Uint8Array {
+  let size = 16;
+  for (const t of txs) size += t.length + 3;
+  const w = new BufferWriter(size).u8(PAYLOAD_VERSION).u64le(BigInt(timestamp));
+  w.compactSize(txs.length);
+  for (const t of txs) w.varBytes(t);
+  return w.finish();
+}
+
+export function decodePayload(bytes: Uint8Array, maxTxs: number): Payload {
+  const r = new BufferReader(bytes);
+  const v = r.u8();
+  if (v !== PAYLOAD_VERSION) {
+    throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `unknown payload version ${v}`);
+  }
+  const ts = r.u64le();
+  if (ts > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `payload timestamp ${ts} too large`);
+  }
+  const n = r.compactSize(maxTxs, 'transaction count');
+  const txs: DecodedTx[] = [];
+  for (let i = 0; i < n; i++) txs.push(decodeTx(r.varBytes(MAX_TX_BYTES, 'transaction').slice()));
+  r.assertEnd('payload');
+  return { timestamp: Number(ts), txs };
+}

@@ -1,0 +1,100 @@
+import { createHttpClient, type RpcClient } from '@keel/api';
+import { bytesToHex, hexToBytes } from '@keel/util';
+import { signTransfer } from '../app/tx.ts';
+
+export interface LoadGeneratorOptions {
+  readonly chainId: string;
+  readonly rpcUrls: readonly string[];
+  readonly accounts: readonly { address: string; secretKey: string }[];
+  /** Transactions per second to submit. */
+  readonly tps: number;
+}
+
+/**
+ * The built-in transfer load: funded accounts send 1-unit transfers to each other (fee 1),
+ * round-robin over the nodes' RPC endpoints, in batches every 100 ms. Nonces are tracked
+ * locally and resynchronised from the chain when a node rejects one.
+ */
+export class LoadGenerator {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly clients: RpcClient[];
+  private readonly nonces = new Map<string, bigint>();
+  private next = 0;
+  private inflight = false;
+  sent = 0;
+  rejected = 0;
+
+  constructor(private readonly o: LoadGeneratorOptions) {
+    this.clients = o.rpcUrls.map((url) => createHttpClient({ url, timeoutMs: 5000 }));
+  }
+
+  async start(): Promise<void> {
+    for (const a of this.o.accounts) await this.resync(a.address);
+    this.timer = setInterval(() => void this.burst(), 100);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async resync(address: string): Promise<void> {
+    try {
+      const r = await this.clients[0]!.call('state_getAccount', { address });
+      this.nonces.set(address, BigInt(r.nonce));
+    } catch {
+      this.nonces.set(address, this.nonces.get(address) ?? 0n);
+    }
+  }
+
+  private async burst(): Promise<void> {
+    if (this.inflight) return;
+    this.inflight = true;
+    try {
+      const n = Math.max(1, Math.round(this.o.tps / 10));
+      const per = new Map<number, { method: 'chain_sendTransaction'; params: { raw: string } }[]>();
+      const accts = this.o.accounts;
+      for (let i = 0; i < n; i++) {
+        const from = accts[this.next % accts.length]!;
+        const to = accts[(this.next + 1) % accts.length]!;
+        this.next++;
+        const nonce = this.nonces.get(from.address) ?? 0n;
+        this.nonces.set(from.address, nonce + 1n);
+        const raw = signTransfer({
+          chainId: this.o.chainId,
+          secretKey: hexToBytes(from.secretKey),
+          to: hexToBytes(to.address),
+          amount: 1n,
+          fee: 1n,
+          nonce,
+        });
+        const target = this.next % this.clients.length;
+        const list = per.get(target) ?? [];
+        list.push({ method: 'chain_sendTransaction', params: { raw: bytesToHex(raw) } });
+        per.set(target, list);
+      }
+      await Promise.all(
+        [...per].map(async ([target, calls]) => {
+          for (let i = 0; i < calls.length; i += 100) {
+            const chunk = calls.slice(i, i + 100);
+            try {
+              const res = await this.clients[target]!.batch(chunk);
+              for (const r of res) {
+                if (r instanceof Error) this.rejected++;
+                else this.sent++;
+              }
+            } catch {
+              this.rejected += chunk.length;
+            }
+          }
+        }),
+      );
+      if (this.rejected > this.sent / 10 + 50) {
+        for (const a of this.o.accounts) await this.resync(a.address);
+        this.rejected = 0;
+      }
+    } finally {
+      this.inflight = false;
+    }
+  }
+}

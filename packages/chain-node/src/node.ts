@@ -1,0 +1,481 @@
+import './polyfill.ts';
+import { join } from 'node:path';
+import type { BlockJson, StatusJson } from '@keel/api';
+import {
+  type Block,
+  type ConsensusInput,
+  type ConsensusMessage,
+  type ConsensusOutput,
+  type ConsensusParams,
+  createNodeState,
+  createVrfElection,
+  defaultConsensusParams,
+  type NodeState,
+  step,
+  ValidatorSet,
+  withVerifyMemo,
+} from '@keel/consensus';
+import { type BlsBackend, ecvrfELL2 } from '@keel/crypto';
+import { bytesToHex, hexToBytes, type Logger, nullLogger } from '@keel/util';
+import { ChainApp } from './app/chainApp.ts';
+import type { Payload } from './app/payload.ts';
+import { type ApplyResult, TransferState } from './app/state.ts';
+import { ChainNodeError, ChainNodeErrorCode } from './errors.ts';
+import type { Genesis, ValidatorKeys } from './genesis.ts';
+import { Mempool, type MempoolOptions } from './mempool/mempool.ts';
+import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+import { defaultCodecLimits } from './net/codec.ts';
+import { Network } from './net/network.ts';
+import { PeerManager, type PeerManagerOptions, Penalty } from './net/peers.ts';
+import { createRpcHandlers } from './rpc/handlers.ts';
+import { RpcServer } from './rpc/server.ts';
+import { ChainStore } from './storage/store.ts';
+import { SyncService } from './sync/sync.ts';
+
+export interface ChainNodeOptions {
+  readonly genesis: Genesis;
+  /** This node's validator keys (null: a non-validator full node; then `nodeKey` is needed). */
+  readonly keys: ValidatorKeys | null;
+  readonly nodeKey?: Uint8Array;
+  readonly datadir: string;
+  readonly bls: BlsBackend;
+  readonly host?: string;
+  readonly p2pPort: number;
+  readonly rpcPort: number;
+  readonly staticPeers?: readonly string[];
+  /** Votes wait until this long after the view began: paces block production. */
+  readonly blockTimeMs?: number;
+  readonly consensus?: Partial<ConsensusParams>;
+  readonly maxTxsPerBlock?: number;
+  readonly mempool?: Partial<Omit<MempoolOptions, 'chainId'>>;
+  readonly peers?: Partial<PeerManagerOptions>;
+  readonly syncIntervalMs?: number;
+  readonly adminToken?: string | null;
+  readonly logger?: Logger;
+}
+
+interface FinalitySample {
+  readonly height: number;
+  readonly ms: number;
+}
+
+/**
+ * A chain node: drives the consensus state machine with network messages, timers and the
+ * clock; implements its `App` over the transfer state; persists everything in LMDB; serves
+ * JSON-RPC and metrics. `start`/`stop` own every socket, timer and file handle.
+ */
+export class ChainNode {
+  readonly o: ChainNodeOptions;
+  readonly log: Logger;
+  readonly metrics: NodeMetrics;
+  readonly peers: PeerManager;
+  store!: ChainStore;
+  state!: TransferState;
+  mempool!: Mempool;
+  consensus!: NodeState;
+  network!: Network;
+  rpc!: RpcServer;
+  sync!: SyncService;
+  readonly validators: ValidatorSet;
+  readonly chainId: string;
+  readonly genesisHash: Uint8Array;
+  private app!: ChainApp;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private housekeeping: ReturnType<typeof setInterval> | null = null;
+  private viewStartedAt = 0;
+  private phase = 'start';
+  private viewChanges = 0;
+  private txCommitted = 0;
+  private currentPeer: string | null = null;
+  private stopped = false;
+  readonly finality: FinalitySample[] = [];
+  readonly listeners = new Set<(kind: 'block' | 'finality', data: unknown) => void>();
+
+  constructor(o: ChainNodeOptions) {
+    this.o = o;
+    this.log = o.logger ?? nullLogger;
+    this.metrics = createNodeMetrics();
+    this.peers = new PeerManager(o.peers);
+    this.chainId = o.genesis.file.chainId;
+    this.genesisHash = o.genesis.hash;
+    this.validators = new ValidatorSet(o.genesis.validators, withVerifyMemo(o.bls), {
+      verifyProofOfPossession: (pk, pop) => o.bls.popVerify(pk, pop),
+    });
+  }
+
+  get params(): ConsensusParams {
+    return { ...defaultConsensusParams, ...this.o.consensus };
+  }
+
+  async start(): Promise<void> {
+    const o = this.o;
+    this.store = new ChainStore(join(o.datadir, 'db'));
+    this.store.checkGenesis(bytesToHex(this.genesisHash));
+    this.peers.load(this.store.peers());
+    const tip = this.store.committed();
+    if (tip) {
+      this.state = new TransferState(this.store.accounts());
+      const info = this.store.info(tip.height);
+      const root = bytesToHex(this.state.stateRoot());
+      if (tip.height > 0 && info?.stateRoot !== root) {
+        throw new ChainNodeError(
+          ChainNodeErrorCode.STORE_CORRUPT,
+          `state root ${root} does not match block ${tip.height}'s ${info?.stateRoot}`,
+        );
+      }
+    } else {
+      this.state = new TransferState(o.genesis.accounts);
+      this.store.putAccountsSync(o.genesis.accounts);
+    }
+    this.mempool = new Mempool({ ...o.mempool, chainId: this.chainId }, (a) =>
+      this.state.account(a),
+    );
+    this.app = new ChainApp({
+      chainId: this.chainId,
+      maxTxsPerBlock: o.maxTxsPerBlock ?? 5000,
+      maxPayloadBytes: defaultCodecLimits.maxPayloadBytes,
+      state: this.state,
+      mempool: this.mempool,
+      ancestors: (h) => this.uncommittedAncestors(h),
+      now: () => Date.now(),
+      onApplied: (b, h, p, r) => this.onApplied(b, h, p, r),
+      logger: this.log,
+    });
+    this.consensus = this.createConsensus();
+    this.network = new Network({
+      nodeKeySeed: o.keys?.nodeKey ?? o.nodeKey ?? new Uint8Array(32),
+      host: o.host ?? '127.0.0.1',
+      port: o.p2pPort,
+      staticPeers: o.staticPeers ?? [],
+      chainId: this.chainId,
+      genesisHash: this.genesisHash,
+      validator: o.keys?.index ?? -1,
+      signHello: (m) => o.bls.sign(o.keys!.blsSecretKey, m),
+      verifyBls: (pk, m, s) => o.bls.verify(pk, m, s),
+      validators: o.genesis.validators,
+      peers: this.peers,
+      limits: defaultCodecLimits,
+      maxMessageBytes: 8 * 1024 * 1024,
+      handlers: {
+        onConsensus: (peer, v, m) => this.onNetMessage(peer, v, m),
+        onTx: (peer, raw) => this.onGossipTx(peer, raw),
+        onSyncRequest: (peer, req) => this.sync.serve(peer, req),
+        committedHeight: () => this.consensus.committedHeight,
+      },
+      logger: this.log,
+    });
+    this.sync = new SyncService(this, { intervalMs: o.syncIntervalMs ?? 30_000 });
+    await this.network.start();
+    this.rpc = new RpcServer({
+      host: o.host ?? '127.0.0.1',
+      port: o.rpcPort,
+      handlers: createRpcHandlers(this),
+      adminToken: o.adminToken ?? null,
+      metricsText: () => this.metricsText(),
+      onRequest: (m, s) => this.metrics.rpcDuration.observe({ method: m }, s),
+      logger: this.log,
+    });
+    await this.rpc.start();
+    this.input({ type: 'start', now: Date.now() });
+    this.housekeeping = setInterval(() => this.tick(), 1000);
+    this.sync.start();
+    this.log.info(
+      { p2p: this.network.addrs(), rpc: `http://${o.host ?? '127.0.0.1'}:${this.rpc.port}` },
+      'node started',
+    );
+  }
+
+  /** Builds the consensus state anchored at the stored committed tip. */
+  createConsensus(): NodeState {
+    const o = this.o;
+    const tip = this.store.committed();
+    const anchorBlock = tip && tip.height > 0 ? this.store.block(tip.height) : null;
+    const index = o.keys?.index ?? 0;
+    return createNodeState(
+      {
+        chainId: this.chainId,
+        genesis: o.genesis.block,
+        validators: this.validators,
+        index,
+        secretKey: o.keys?.blsSecretKey ?? new Uint8Array(32).fill(1),
+        vrfSecretKey: o.keys?.vrfSecretKey,
+        scheme: withVerifyMemo(o.bls),
+        election: createVrfElection(this.validators, ecvrfELL2, this.chainId),
+        app: this.app,
+        params: this.params,
+      },
+      this.store.safety(),
+      anchorBlock ? { block: anchorBlock, hash: hexToBytes(tip!.hash) } : undefined,
+    );
+  }
+
+  /** Applies a block that state sync proved final (as consensus' commit would). */
+  commitSynced(block: Block, hash: Uint8Array): void {
+    this.app.onCommit(block, hash);
+  }
+
+  /** Replaces the consensus state after state sync moved the committed tip. */
+  restartConsensus(): void {
+    this.consensus = this.createConsensus();
+    this.input({ type: 'start', now: Date.now() });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    this.sync?.stop();
+    await this.rpc?.stop();
+    await this.network?.stop();
+    if (this.store) {
+      await this.store.putPeers(this.peers.records(Date.now()));
+      await this.store.close();
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    this.mempool.expire(now);
+    this.metrics.mempoolSize.set(this.mempool.size);
+    this.metrics.mempoolBytes.set(this.mempool.sizeBytes);
+    this.metrics.peers.set(this.network.connectedPeers().length);
+    if (now % 10_000 < 1000) void this.store.putPeers(this.peers.records(now));
+    this.input({ type: 'tick', now });
+  }
+
+  input(i: ConsensusInput, peer: string | null = null): void {
+    if (this.stopped) return;
+    this.currentPeer = peer;
+    let outputs: ConsensusOutput[];
+    try {
+      outputs = step(this.consensus, i).outputs;
+    } catch (err) {
+      this.log.error({ err: String(err), stack: (err as Error).stack }, 'consensus step failed');
+      return;
+    }
+    for (const out of outputs) this.handle(out);
+    this.currentPeer = null;
+  }
+
+  private handle(out: ConsensusOutput): void {
+    switch (out.type) {
+      case 'persistSafety':
+        this.store.putSafety(out.safety);
+        return;
+      case 'broadcast':
+        this.network.broadcast(out.message);
+        return;
+      case 'send':
+        this.send(out.to, out.message);
+        return;
+      case 'setTimer': {
+        if (this.timer) clearTimeout(this.timer);
+        const { view, at } = out;
+        this.timer = setTimeout(
+          () => this.input({ type: 'timer', view, now: Date.now() }),
+          Math.max(0, at - Date.now()),
+        );
+        return;
+      }
+      case 'commit':
+        return;
+      case 'evidence': {
+        const e = out.evidence;
+        this.store.putEvidence(e.validator, e.view, e.kind, {
+          ...e,
+          first: {
+            blockHash: bytesToHex(e.first.blockHash),
+            signature: bytesToHex(e.first.signature),
+          },
+          second: {
+            blockHash: bytesToHex(e.second.blockHash),
+            signature: bytesToHex(e.second.signature),
+          },
+        });
+        const peer = this.peers.validatorPeer(e.validator);
+        if (peer) this.peers.adjust(peer, Penalty.byzantineEvidence, Date.now());
+        this.log.warn({ validator: e.validator, view: e.view, kind: e.kind }, 'equivocation');
+        return;
+      }
+      case 'event':
+        this.onEvent(out.event);
+        return;
+    }
+  }
+
+  private onEvent(ev: Extract<ConsensusOutput, { type: 'event' }>['event']): void {
+    switch (ev.kind) {
+      case 'viewChange':
+        this.viewStartedAt = Date.now();
+        this.metrics.view.set(ev.view);
+        this.metrics.viewChanges.inc({ reason: ev.reason });
+        if (ev.reason === 'tc' || ev.reason === 'timeouts') this.viewChanges++;
+        this.phase = 'propose';
+        return;
+      case 'phase':
+        this.phase = ev.phase;
+        this.metrics.phaseDuration.observe(
+          { phase: ev.phase },
+          (Date.now() - this.viewStartedAt) / 1000,
+        );
+        return;
+      case 'rejected':
+        this.metrics.rejected.inc({ verdict: ev.verdict });
+        if (ev.verdict === 'misbehaving' && this.currentPeer) {
+          this.peers.adjust(this.currentPeer, Penalty.rejectedConsensus, Date.now());
+        }
+        return;
+      case 'halted':
+        this.log.error({ code: ev.code }, ev.message);
+        return;
+    }
+  }
+
+  /** Votes wait until `blockTimeMs` after the view began, which paces the chain. */
+  private send(to: number, m: ConsensusMessage): void {
+    const delay =
+      m.type === 'vote' ? this.viewStartedAt + (this.o.blockTimeMs ?? 0) - Date.now() : 0;
+    if (delay > 0) setTimeout(() => !this.stopped && this.network.sendTo(to, m), delay);
+    else this.network.sendTo(to, m);
+  }
+
+  private onNetMessage(peer: string, validator: number | null, m: ConsensusMessage): void {
+    if (m.type === 'blockRequest') {
+      if (!this.peers.allowRequest(peer, Date.now())) return;
+      const blocks = this.sync.blocksBackFrom(m.hash, m.count);
+      if (blocks.length > 0) {
+        this.network.sendToPeer(peer, {
+          type: 'blockResponse',
+          genesisHash: this.genesisHash,
+          blocks,
+        });
+      }
+      return;
+    }
+    const claimed =
+      m.type === 'proposal'
+        ? m.block.proposer
+        : m.type === 'vote'
+          ? m.voter
+          : m.type === 'timeout'
+            ? m.sender
+            : null;
+    const from = validator ?? claimed ?? this.consensus.config.index;
+    this.input({ type: 'message', from, message: m, now: Date.now() }, peer);
+  }
+
+  private onGossipTx(peer: string, raw: Uint8Array): void {
+    try {
+      this.mempool.addRaw(raw, Date.now());
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === ChainNodeErrorCode.INVALID_TX)
+        this.peers.adjust(peer, Penalty.invalidMessage, Date.now());
+    }
+  }
+
+  /** Admits a transaction from RPC and gossips it. */
+  submitTx(raw: Uint8Array) {
+    const r = this.mempool.addRaw(raw, Date.now());
+    if (r.status !== 'known') this.network.publishTx(raw);
+    return r;
+  }
+
+  private uncommittedAncestors(parentHash: Uint8Array): Block[] {
+    const out: Block[] = [];
+    let cur = this.consensus?.blocks.get(bytesToHex(parentHash));
+    while (cur && cur.block.height > this.consensus.committedHeight) {
+      out.push(cur.block);
+      cur = this.consensus.blocks.get(bytesToHex(cur.block.parentHash));
+    }
+    return out;
+  }
+
+  private onApplied(block: Block, hash: Uint8Array, p: Payload, r: ApplyResult): void {
+    const now = Date.now();
+    const info = {
+      hash: bytesToHex(hash),
+      stateRoot: bytesToHex(r.stateRoot),
+      committedAt: now,
+      timestamp: p.timestamp,
+      txs: p.txs.map((t) => t.hashHex),
+    };
+    this.store.commit({ block, hash, info, receipts: r.receipts, accounts: r.changed });
+    this.txCommitted += p.txs.length;
+    this.metrics.txsCommitted.inc(p.txs.length);
+    this.metrics.committedHeight.set(block.height);
+    if (p.timestamp > 0) {
+      this.metrics.commitLatency.observe((now - p.timestamp) / 1000);
+      this.finality.push({ height: block.height, ms: now - p.timestamp });
+      if (this.finality.length > 10_000) this.finality.splice(0, 5_000);
+    }
+    for (const l of this.listeners) l('finality', this.blockJson(block.height));
+  }
+
+  blockJson(height: number): BlockJson | null {
+    if (height === 0) {
+      const g = this.o.genesis;
+      return {
+        height: 0,
+        hash: bytesToHex(g.hash),
+        parentHash: bytesToHex(g.block.parentHash),
+        view: 0,
+        proposer: 0,
+        timestamp: g.file.genesisTime,
+        stateRoot: bytesToHex(new TransferState(g.accounts).stateRoot()),
+        committedAt: 0,
+        qc: { view: 0, blockHash: bytesToHex(g.block.qc.blockHash), signers: '' },
+        txs: [],
+      };
+    }
+    const b = this.store.block(height);
+    const info = this.store.info(height);
+    if (!b || !info) return null;
+    return {
+      height,
+      hash: info.hash,
+      parentHash: bytesToHex(b.parentHash),
+      view: b.view,
+      proposer: b.proposer,
+      timestamp: info.timestamp,
+      stateRoot: info.stateRoot,
+      committedAt: info.committedAt,
+      qc: {
+        view: b.qc.view,
+        blockHash: bytesToHex(b.qc.blockHash),
+        signers: bytesToHex(b.qc.signers),
+      },
+      txs: info.txs,
+    };
+  }
+
+  status(): StatusJson {
+    const s = this.consensus;
+    const head = s.blocks.get(s.headKey);
+    const h = s.committedHeight;
+    return {
+      chainId: this.chainId,
+      genesisHash: bytesToHex(this.genesisHash),
+      validator: this.o.keys?.index ?? -1,
+      view: s.view,
+      phase: this.phase,
+      leader: head ? s.config.election.leader(s.view, head.block.seed) : -1,
+      lastQC: { view: s.safety.highQC.view, blockHash: bytesToHex(s.safety.highQC.blockHash) },
+      committedHeight: h,
+      committedHash: s.committedKey,
+      stateRoot: bytesToHex(this.state.stateRoot()),
+      viewChanges: this.viewChanges,
+      halted: s.halted ? `${s.halted.code}: ${s.halted.message}` : null,
+      peers: this.network.connectedPeers().length,
+      mempool: this.mempool.size,
+      txCommitted: this.txCommitted,
+    };
+  }
+
+  private async metricsText(): Promise<string> {
+    this.metrics.peerScore.reset();
+    for (const p of this.peers.all()) this.metrics.peerScore.set({ peer: p.id }, p.score);
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,137 @@
+import type { MethodName, MethodParams } from '@keel/api';
+import { bytesToHex, hexToBytes } from '@keel/util';
+import type { WebSocket } from 'ws';
+import { decodePayload } from '../app/payload.ts';
+import { decodeTx, txToJson } from '../app/tx.ts';
+import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
+import type { ChainNode } from '../node.ts';
+import type { RpcHandler } from './server.ts';
+
+type P<M extends MethodName> = MethodParams<M>;
+
+/** The JSON-RPC methods of a chain node (params arrive validated by `@keel/api`'s schemas). */
+export function createRpcHandlers(node: ChainNode): Partial<Record<MethodName, RpcHandler>> {
+  const subs = new Map<string, { ws: WebSocket; topic: string }>();
+  let nextSub = 0;
+  node.listeners.add((kind, data) => {
+    for (const [id, s] of subs) {
+      if (s.ws.readyState !== s.ws.OPEN) {
+        subs.delete(id);
+        continue;
+      }
+      const wanted = s.topic === 'finality' || s.topic === 'newBlocks';
+      if (kind === 'finality' && wanted) {
+        s.ws.send(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            method: 'subscription',
+            params: { subscription: id, result: data },
+          }),
+        );
+      }
+    }
+  });
+  const notSupported = (what: string) => new ChainNodeError(ChainNodeErrorCode.NOT_SUPPORTED, what);
+  const handlers: Partial<
+    Record<MethodName, (p: never, ctx: { ws: WebSocket | null }) => unknown>
+  > = {
+    chain_getBlockByHeight: (p: P<'chain_getBlockByHeight'>) => node.blockJson(p.height),
+    chain_getBlockByHash: (p: { hash: string }) => {
+      const h = p.hash === bytesToHex(node.genesisHash) ? 0 : node.store.heightOf(p.hash);
+      return h === null ? null : node.blockJson(h);
+    },
+    chain_getFinalized: () => {
+      const h = node.consensus.committedHeight;
+      const b = node.blockJson(h)!;
+      return { height: h, hash: b.hash, stateRoot: b.stateRoot };
+    },
+    chain_getTransaction: (p: { hash: string }) => {
+      const receipt = node.store.receipt(p.hash);
+      if (receipt) {
+        const info = node.store.info(receipt.height);
+        const b = node.store.block(receipt.height);
+        if (b && info) {
+          const pending = node.mempool.get(p.hash);
+          const raw = pending?.raw ?? findRaw(b.payload, p.hash);
+          if (raw) return { tx: txToJson(decodeTx(raw)), receipt };
+        }
+      }
+      const pending = node.mempool.get(p.hash);
+      return pending ? { tx: txToJson(pending), receipt: null } : null;
+    },
+    chain_getTransactionReceipt: (p: { hash: string }) => node.store.receipt(p.hash),
+    chain_sendTransaction: (p: { raw: string }) => {
+      const r = node.submitTx(hexToBytes(p.raw));
+      return { hash: r.hash, status: r.status };
+    },
+    state_getAccount: (p: { address: string; proof?: boolean }) => {
+      const a = node.state.account(p.address);
+      return {
+        address: p.address,
+        balance: a.balance.toString(),
+        nonce: a.nonce.toString(),
+        stateRoot: bytesToHex(node.state.stateRoot()),
+        height: node.consensus.committedHeight,
+        ...(p.proof ? { proof: node.state.proof(p.address) } : {}),
+      };
+    },
+    state_getStorage: () => {
+      throw notSupported('state_getStorage: this chain state has no contract storage yet');
+    },
+    contract_call: () => {
+      throw notSupported('contract_call: contracts are not enabled in this chain state yet');
+    },
+    consensus_getValidators: () =>
+      node.o.genesis.file.validators.map((v, index) => ({
+        index,
+        name: v.name,
+        stake: v.stake,
+        blsPublicKey: v.blsPublicKey,
+      })),
+    consensus_getStatus: () => node.status(),
+    net_peers: () => {
+      const now = Date.now();
+      return node.peers.all().map((p) => ({
+        id: p.id,
+        score: p.score,
+        banned: p.bannedUntil > now,
+        bannedUntil: p.bannedUntil,
+        validator: p.validator,
+        connected: p.connected,
+        height: p.height,
+        latencyMs: p.latencyMs,
+      }));
+    },
+    mempool_status: () => ({
+      size: node.mempool.size,
+      bytes: node.mempool.sizeBytes,
+      senders: node.mempool.senders,
+    }),
+    admin_setPartitioned: (p: { partitioned: boolean }) => {
+      node.network.partitioned = p.partitioned;
+      return { partitioned: p.partitioned };
+    },
+    admin_banPeer: (p: { peer: string }) => {
+      node.peers.adjust(p.peer, -200, Date.now());
+      return { banned: node.peers.isBanned(p.peer, Date.now()) };
+    },
+    subscribe: (p: { topic: string }, ctx) => {
+      if (!ctx.ws) throw notSupported('subscribe needs a WebSocket connection');
+      if (subs.size >= 1000) throw notSupported('too many subscriptions');
+      const id = `s${++nextSub}`;
+      subs.set(id, { ws: ctx.ws, topic: p.topic });
+      return { id };
+    },
+    unsubscribe: (p: { id: string }) => ({ ok: subs.delete(p.id) }),
+  };
+  return handlers as Partial<Record<MethodName, RpcHandler>>;
+}
+
+function findRaw(payload: Uint8Array, hashHex: string): Uint8Array | null {
+  try {
+    for (const tx of decodePayload(payload, 100_000).txs) if (tx.hashHex === hashHex) return tx.raw;
+  } catch {
+    return null;
+  }
+  return null;
+}

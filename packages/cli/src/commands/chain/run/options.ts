@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** `keel chain run` settings; each also reads from KEEL_<NAME> (flags win). */
+export const runOptionsSchema = z.object({
+  datadir: z.string().min(1),
+  genesis: z.string().min(1).optional(),
+  keys: z.string().min(1).optional(),
+  passphraseFile: z.string().min(1).optional(),
+  host: z.string().default('127.0.0.1'),
+  p2pPort: port.default(26656),
+  rpcPort: port.default(8545),
+  peers: z.string().default(''),
+  blockTime: z.coerce.number().int().min(0).max(60_000).default(250),
+  baseTimeout: z.coerce.number().int().min(50).max(600_000).default(1000),
+  syncInterval: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  maxTxsPerBlock: z.coerce.number().int().min(1).max(100_000).default(5000),
+  adminTokenFile: z.string().optional(),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+});
+export type RunOptions = z.infer<typeof runOptionsSchema>;

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const devnetOptionsSchema = z.object({
+  validators: z.coerce.number().int().min(1).max(32).default(4),
+  slots: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  load: z.coerce.number().int().min(0).max(100_000).default(0),
+  json: z.boolean().default(false),
+  datadir: z.string().min(1).optional(),
+  blockTime: z.coerce.number().int().min(0).max(60_000).default(250),
+  baseTimeout: z.coerce.number().int().min(50).max(600_000).default(1000),
+  chainId: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .default('keel-devnet'),
+  timeout: z.coerce.number().int().min(1).max(86_400).optional(),
+});
+export type DevnetOptions = z.infer<typeof devnetOptionsSchema>;

@@ -2,6 +2,37 @@
 // revenue split, and the TemplateProvider interface that template sources implement.
 
 export {
+  type AuxChainBlock,
+  type AuxMerkleTree,
+  type AuxPow,
+  type AuxPowVerdict,
+  type BuildAuxTreeOptions,
+  buildAuxMerkleTree,
+  checkMerkleBranch,
+  createAuxPow,
+  decodeAuxPow,
+  encodeAuxPow,
+  expectedIndex,
+  MAX_CHAIN_MERKLE_HEIGHT,
+  MERGED_MINING_COMMITMENT_SIZE,
+  MERGED_MINING_MAGIC,
+  mergedMiningCommitment,
+  type VerifyAuxPowParameters,
+  verifyAuxPow,
+} from './auxpow/auxpow.ts';
+export {
+  defaultRevenuePolicy,
+  type RevenueBucket,
+  type RevenueEntry,
+  type RevenueEntryInput,
+  RevenueLedger,
+  type RevenueLedgerExport,
+  type RevenuePolicy,
+  splitReward,
+  validatePolicy,
+  verifyLedgerExport,
+} from './auxpow/ledger.ts';
+export {
   B0_16M,
   B0_32,
   B0_64K,

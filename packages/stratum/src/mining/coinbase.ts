@@ -74,11 +74,17 @@ export interface BuildCoinbaseParameters {
   readonly poolOutputs: readonly CoinbaseOutput[];
   /** Bytes reserved for extranonce_prefix + extranonce. */
   readonly extranonceLength: number;
+  /**
+   * Bytes placed in the scriptSig after the template's coinbase prefix and before the
+   * extranonce, e.g. the 44-byte merged-mining commitment (`buildAuxMerkleTree().commitment`).
+   */
+  readonly scriptSigExtra?: Uint8Array;
 }
 
 export function buildCoinbaseParts(p: BuildCoinbaseParameters): CoinbaseParts {
   const t = p.template;
-  const scriptLen = t.coinbasePrefix.length + p.extranonceLength;
+  const extra = p.scriptSigExtra ?? new Uint8Array(0);
+  const scriptLen = t.coinbasePrefix.length + extra.length + p.extranonceLength;
   if (scriptLen < MIN_COINBASE_SCRIPT || scriptLen > MAX_COINBASE_SCRIPT) {
     throw new StratumError(
       StratumErrorCode.MINING,
@@ -99,6 +105,7 @@ export function buildCoinbaseParts(p: BuildCoinbaseParameters): CoinbaseParts {
     .u32le(0xffffffff)
     .compactSize(scriptLen)
     .bytes(t.coinbasePrefix)
+    .bytes(extra)
     .finish();
   const outputs = [...p.poolOutputs.map(encodeCoinbaseOutput), ...t.coinbaseTxOutputs];
   const w = new BufferWriter(128).u32le(t.coinbaseTxInputSequence).compactSize(outputs.length);

@@ -35,6 +35,8 @@ export interface CreateJobParameters {
   readonly extranonceLength: number;
   /** Default true (BIP320 general-purpose bits may be rolled). */
   readonly versionRollingAllowed?: boolean;
+  /** Extra scriptSig bytes before the extranonce (merged-mining commitment). */
+  readonly scriptSigExtra?: Uint8Array;
 }
 
 export function createMiningJob(p: CreateJobParameters): MiningJob {

@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { parseOptions } from '../../../options.ts';
+import { callHandler } from './handler.ts';
+import { callOptionsSchema } from './options.ts';
+
+export function callCommand(): Command {
+  return new Command('call')
+    .description(
+      'Call a method of a deployed contract as a transaction from the developer account of the ' +
+        'local state directory. Prints {"status":"ok"|"revert"|"out_of_gas"|"trap","gasUsed",' +
+        '"returnData","logs":[{address,topics,data}]} (hex strings; "error" when not ok). ' +
+        'Exit code 0 whenever the call ran, whatever its status.',
+    )
+    .argument('<address>', 'contract address (64 hex characters)')
+    .argument('<method>', 'exported () -> () function to call')
+    .requiredOption('--state <dir>', 'local state directory')
+    .option('--args <hex>', 'call input (keel ABI, hex)')
+    .requiredOption('--gas <n>', "the contract's gas limit (intrinsic transaction gas is added)")
+    .option('--value <n>', 'native amount sent with the call', '0')
+    .option('--dry-run', 'run without saving the resulting state')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (address: string, method: string, raw: unknown) => {
+      process.exitCode = await callHandler(address, method, parseOptions(callOptionsSchema, raw));
+    });
+}

@@ -13,6 +13,11 @@ export const benches: Readonly<
       'WASM runtime: metered vs unmetered compute, host-call round trip, instrumentation speed',
     load: () => import('@keel/runtime/bench').then((m) => m.main),
   },
+  ledger: {
+    description:
+      'ledger: native and token transfers/s through applyBlock with signature checks (anchor: ed25519 alone), state-root recomputation',
+    load: () => import('@keel/ledger/bench').then((m) => m.main),
+  },
   'bitcoin-validate': {
     description:
       'full validation of real blocks with prevouts, 1 thread vs 2 workers, per secp256k1 backend; anchor: signature checks alone',

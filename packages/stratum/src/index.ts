@@ -33,6 +33,17 @@ export {
   verifyLedgerExport,
 } from './auxpow/ledger.ts';
 export {
+  jobShareStream,
+  measureShareValidation,
+  type ShareThroughput,
+  type StreamEvent,
+  type StreamOptions,
+  type Sv2WireOptions,
+  sv1WireBytes,
+  sv2WireBytes,
+  type WireBytes,
+} from './bench/wire.ts';
+export {
   B0_16M,
   B0_32,
   B0_64K,

@@ -1,2 +1,25 @@
 // @keel/stratum-node: Stratum V2 pool, miner, template sources, SV1 translation and merge-mining coordinator.
-export {};
+export {
+  createIdentity,
+  loadOrCreateAuthority,
+  type PoolIdentity,
+  parseAuthorityKeyArg,
+} from './authority.ts';
+export { StratumNodeError, StratumNodeErrorCode } from './errors.ts';
+export { Miner, type MinerOptions, type MinerStats } from './miner/miner.ts';
+export {
+  acceptNoise,
+  type ConnectionHandlers,
+  connectNoise,
+  Sv2Connection,
+} from './net/noiseConnection.ts';
+export { StatsServer } from './pool/http.ts';
+export { EXTENDED_PREFIX_LENGTH, EXTRANONCE_LENGTH } from './pool/jobs.ts';
+export { type BlockEvent, Pool, type PoolOptions } from './pool/pool.ts';
+export type { Channel, Downstream, PoolSession } from './pool/session.ts';
+export type { PoolSnapshot, WorkerStats } from './pool/stats.ts';
+export {
+  type RegtestBlockRecord,
+  type RegtestSourceOptions,
+  RegtestTemplateSource,
+} from './template/regtest.ts';

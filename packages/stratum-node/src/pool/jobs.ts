@@ -1,0 +1,81 @@
+/**
+ * Turns the template source's NewTemplate / SetNewPrevHash stream into mining jobs (sv2-spec 05
+ * §5.1): one MiningJob per template with the pool's payout output and a fixed extranonce space,
+ * registered in a ShareTracker for stale/duplicate detection and share validation.
+ */
+import {
+  createMiningJob,
+  type MiningJob,
+  type NewTemplate,
+  type PrevHashState,
+  type SetNewPrevHash,
+  ShareTracker,
+  u256ToTarget,
+} from '@keel/stratum';
+import type { Logger } from '@keel/util';
+
+/** Total extranonce bytes in every job: extranonce_prefix (pool) + extranonce (miner). */
+export const EXTRANONCE_LENGTH = 16;
+/** Extended channels: the pool's part; the miner rolls the rest. */
+export const EXTENDED_PREFIX_LENGTH = 8;
+
+export interface JobEvents {
+  /** A job to announce: `future` jobs wait for a SetNewPrevHash, others are live at once. */
+  onJob(job: MiningJob): void;
+  onPrevHash(job: MiningJob, state: PrevHashState): void;
+}
+
+export class JobManager {
+  readonly tracker = new ShareTracker({ maxJobs: 64 });
+  private nextJobId = 1;
+  private readonly byTemplate = new Map<bigint, MiningJob>();
+  /** The newest job that is live on the current prev hash. */
+  active: MiningJob | undefined;
+
+  constructor(
+    private readonly payoutScript: Uint8Array,
+    private readonly events: JobEvents,
+    private readonly log: Logger,
+  ) {}
+
+  onNewTemplate(t: NewTemplate): void {
+    let job: MiningJob;
+    try {
+      job = createMiningJob({
+        jobId: this.nextJobId++,
+        template: t,
+        poolOutputs: [{ value: t.coinbaseTxValueRemaining, scriptPubKey: this.payoutScript }],
+        extranonceLength: EXTRANONCE_LENGTH,
+      });
+    } catch (e) {
+      this.log.error(
+        { err: (e as Error).message, templateId: String(t.templateId) },
+        'bad template',
+      );
+      return;
+    }
+    if (!t.futureTemplate && this.tracker.prevHash === undefined) return;
+    this.tracker.addJob(job);
+    this.byTemplate.set(t.templateId, job);
+    if (this.byTemplate.size > 64) this.byTemplate.delete(this.byTemplate.keys().next().value!);
+    if (!t.futureTemplate) this.active = job;
+    this.events.onJob(job);
+  }
+
+  onSetNewPrevHash(p: SetNewPrevHash): void {
+    const job = this.byTemplate.get(p.templateId);
+    if (job === undefined) {
+      this.log.warn({ templateId: String(p.templateId) }, 'SetNewPrevHash for unknown template');
+      return;
+    }
+    const state: PrevHashState = {
+      prevHash: p.prevHash,
+      nbits: p.nBits,
+      minNtime: p.headerTimestamp,
+      networkTarget: u256ToTarget(p.target),
+    };
+    this.tracker.setPrevHash(job.jobId, state);
+    this.active = job;
+    this.events.onPrevHash(job, state);
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * The SV2 pool: a TCP listener speaking Noise_NX as responder, one PoolSession per connection,
+ * jobs from a TemplateProvider, share validation through @keel/stratum's ShareTracker, vardiff
+ * per channel, block solutions handed back to the provider, stats on HTTP (`/stats` JSON and
+ * Prometheus `/metrics`). A bad connection (failed handshake, malformed/oversized frame,
+ * protocol violation) is closed on its own with the reason logged.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  type MiningJob,
+  type PrevHashState,
+  ShareError,
+  type ShareSubmission,
+  solutionFromShare,
+  type TemplateProvider,
+  targetToDifficulty,
+  targetToWork,
+  Vardiff,
+  type VardiffOptions,
+} from '@keel/stratum';
+import { bytesToHex, type Logger, nullLogger, reverseBytes, type Startable } from '@keel/util';
+import type { PoolIdentity } from '../authority.ts';
+import { acceptNoise, describe } from '../net/noiseConnection.ts';
+import { EXTENDED_PREFIX_LENGTH, EXTRANONCE_LENGTH, JobManager } from './jobs.ts';
+import { type Channel, type Downstream, PoolSession } from './session.ts';
+import { PoolStats } from './stats.ts';
+
+export interface PoolOptions {
+  readonly identity: PoolIdentity;
+  readonly provider: TemplateProvider;
+  /** scriptPubKey the coinbase pays to. */
+  readonly payoutScript: Uint8Array;
+  readonly host?: string;
+  /** 0 = any free port (see `address`). */
+  readonly port?: number;
+  /** Starting channel target (clamped by each channel's max_target). */
+  readonly initialTarget: bigint;
+  /** The hardest target a miner may ask for (lower max_target is refused). Default 1. */
+  readonly hardestTarget?: bigint;
+  readonly vardiff?: VardiffOptions;
+  /** Seconds between vardiff checks of idle channels. Default 5. */
+  readonly vardiffIntervalSeconds?: number;
+  readonly handshakeTimeoutMs?: number;
+  /** Largest SV2 frame payload accepted from a miner. Default 16 KiB. */
+  readonly maxFramePayload?: number;
+  readonly maxConnections?: number;
+  readonly logger?: Logger;
+}
+
+export interface BlockEvent {
+  readonly height: number;
+  readonly hash: string;
+  readonly identity: string;
+}
+
+export interface SubmitPayload {
+  readonly channelId: number;
+  readonly sequenceNumber: number;
+  readonly jobId: number;
+  readonly nonce: number;
+  readonly ntime: number;
+  readonly version: number;
+}
+
+export class Pool extends EventEmitter implements Startable {
+  readonly stats = new PoolStats();
+  readonly jobs: JobManager;
+  readonly hardestTarget: bigint;
+  private readonly o: PoolOptions;
+  private readonly log: Logger;
+  private readonly sessions = new Set<PoolSession>();
+  private server: Server | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private vardiffTimer: NodeJS.Timeout | undefined;
+  private nextChannelId = 1;
+  private nextExtranonce = 1n;
+  private solutions: Promise<unknown> = Promise.resolve();
+
+  constructor(o: PoolOptions) {
+    super();
+    this.o = o;
+    this.log = o.logger ?? nullLogger;
+    this.hardestTarget = o.hardestTarget ?? 1n;
+    this.jobs = new JobManager(
+      o.payoutScript,
+      {
+        onJob: (job) => this.broadcastJob(job),
+        onPrevHash: (job, prev) => this.broadcastPrevHash(job, prev),
+      },
+      this.log,
+    );
+  }
+
+  get address(): { host: string; port: number } {
+    const a = this.server?.address();
+    if (a === null || a === undefined || typeof a === 'string') return { host: '', port: 0 };
+    return { host: a.address, port: a.port };
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.o.provider.subscribe(
+      {
+        onNewTemplate: (t) => this.jobs.onNewTemplate(t),
+        onSetNewPrevHash: (p) => {
+          this.jobs.onSetNewPrevHash(p);
+        },
+      },
+      64,
+    );
+    const server = createServer((socket) => this.accept(socket));
+    server.maxConnections = this.o.maxConnections ?? 20_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.o.port ?? 0, this.o.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const every = (this.o.vardiffIntervalSeconds ?? 5) * 1000;
+    this.vardiffTimer = setInterval(() => this.retargetAll(), every);
+    this.vardiffTimer.unref();
+    this.log.info(this.address, 'SV2 pool listening (Noise_NX)');
+  }
+
+  async stop(): Promise<void> {
+    if (this.vardiffTimer) clearInterval(this.vardiffTimer);
+    this.unsubscribe?.();
+    for (const s of this.sessions) s.downstream.close('pool shutting down');
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.solutions.catch(() => undefined);
+  }
+
+  private accept(socket: Socket): void {
+    socket.setNoDelay(true);
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    acceptNoise(socket, {
+      staticKey: this.o.identity.staticKey,
+      certificate: this.o.identity.certificate,
+      limits: { maxPayloadLength: this.o.maxFramePayload ?? 16 * 1024, rejectUnknown: true },
+      handshakeTimeoutMs: this.o.handshakeTimeoutMs ?? 10_000,
+    }).then(
+      (conn) => {
+        const session = this.attach(conn);
+        conn.attach({
+          onMessage: (m) => session.handle(m),
+          onClose: (reason) => {
+            this.detach(session);
+            this.log.info({ remote, reason }, 'connection closed');
+          },
+        });
+      },
+      (e) => this.log.warn({ remote, reason: describe(e) }, 'handshake failed'),
+    );
+  }
+
+  /** Adds a downstream (a Noise connection or the SV1 translator) and returns its session. */
+  attach(d: Downstream): PoolSession {
+    const s = new PoolSession(this, d);
+    this.sessions.add(s);
+    this.stats.connectionOpened();
+    return s;
+  }
+
+  detach(s: PoolSession): void {
+    if (!this.sessions.delete(s)) return;
+    s.closeAll();
+    this.stats.connectionClosed();
+  }
+
+  allocateChannelId(): number {
+    return this.nextChannelId++;
+  }
+
+  allocateExtranonce(kind: 'standard' | 'extended'): { prefix: Uint8Array; minerSize: number } {
+    const len = kind === 'standard' ? EXTRANONCE_LENGTH : EXTENDED_PREFIX_LENGTH;
+    const prefix = new Uint8Array(len);
+    new DataView(prefix.buffer).setBigUint64(len - 8, this.nextExtranonce++);
+    return { prefix, minerSize: EXTRANONCE_LENGTH - len };
+  }
+
+  initialTarget(_nominalHashRate: number): bigint {
+    return this.o.initialTarget;
+  }
+
+  createVardiff(target: bigint, maxTarget: bigint): Vardiff {
+    return new Vardiff(target, Date.now() / 1000, {
+      ...this.o.vardiff,
+      maxTarget,
+      minTarget: this.hardestTarget,
+    });
+  }
+
+  channelOpened(ch: Channel): void {
+    this.stats.channels++;
+    this.stats.worker(ch.identity).channels++;
+  }
+
+  channelClosed(ch: Channel): void {
+    this.stats.channels--;
+    this.stats.worker(ch.identity).channels--;
+  }
+
+  private broadcastJob(job: MiningJob): void {
+    const prev = this.jobs.tracker.prevHash;
+    const minNtime = job.future ? undefined : prev?.minNtime;
+    for (const s of this.sessions) s.broadcastJob(job, minNtime);
+  }
+
+  private broadcastPrevHash(job: MiningJob, prev: PrevHashState): void {
+    for (const s of this.sessions) s.broadcastPrevHash(job, prev);
+  }
+
+  /** Validates one share (SubmitSharesStandard/Extended) and answers Success or Error. */
+  submitShare(session: PoolSession, p: SubmitPayload, extranonce: Uint8Array | undefined): void {
+    const ch = session.channels.get(p.channelId);
+    const error = (errorCode: string, identity: string) => {
+      this.stats.rejected(identity, errorCode);
+      session.downstream.send({
+        type: 'SubmitSharesError',
+        payload: { channelId: p.channelId, sequenceNumber: p.sequenceNumber, errorCode },
+      });
+    };
+    if (ch === undefined) {
+      error(ShareError.INVALID_CHANNEL_ID, 'unknown');
+      return;
+    }
+    if ((ch.kind === 'standard') !== (extranonce === undefined)) {
+      error(ShareError.INVALID_CHANNEL_ID, ch.identity);
+      return;
+    }
+    const share: ShareSubmission = {
+      jobId: p.jobId,
+      nonce: p.nonce >>> 0,
+      ntime: p.ntime >>> 0,
+      version: p.version >>> 0,
+      ...(extranonce !== undefined ? { extranonce } : {}),
+    };
+    const nowMs = Date.now();
+    const verdict = this.jobs.tracker.submit({
+      channelId: ch.id,
+      channel: {
+        extranoncePrefix: ch.extranoncePrefix,
+        target: ch.target,
+        extranonceSize: ch.extranonceSize,
+      },
+      share,
+      now: Math.floor(nowMs / 1000),
+    });
+    if (!verdict.ok) {
+      this.log.debug(
+        { channel: ch.id, error: verdict.error, reason: verdict.reason },
+        'share rejected',
+      );
+      error(verdict.error, ch.identity);
+      return;
+    }
+    this.stats.accepted(ch.identity, Number(targetToWork(ch.target)), nowMs);
+    ch.vardiff.recordShare();
+    session.downstream.send({
+      type: 'SubmitSharesSuccess',
+      payload: {
+        channelId: ch.id,
+        lastSequenceNumber: p.sequenceNumber,
+        newSubmitsAcceptedCount: 1,
+        newSharesSum: BigInt(Math.max(1, Math.round(targetToDifficulty(ch.target)))),
+      },
+    });
+    if (verdict.class === 'block') {
+      const job = this.jobs.tracker.job(p.jobId);
+      if (job !== undefined) this.submitBlock(job, share, ch);
+    }
+    const next = ch.vardiff.update(nowMs / 1000);
+    if (next !== undefined) session.setTarget(ch, next);
+  }
+
+  private submitBlock(job: MiningJob, share: ShareSubmission, ch: Channel): void {
+    const solution = solutionFromShare(job, share, ch.extranoncePrefix);
+    this.solutions = this.solutions.then(async () => {
+      try {
+        const r = await this.o.provider.submitSolution(solution);
+        if (r.accepted) {
+          const hash = bytesToHex(reverseBytes(r.blockHash));
+          this.stats.block(ch.identity, r.height, hash);
+          this.log.info({ height: r.height, hash, by: ch.identity }, 'block found');
+          this.emit('block', {
+            height: r.height,
+            hash,
+            identity: ch.identity,
+          } satisfies BlockEvent);
+        } else {
+          this.stats.blocksRejected++;
+          this.log.warn({ reason: r.reason, by: ch.identity }, 'block rejected by template source');
+          this.emit('blockRejected', r.reason);
+        }
+      } catch (e) {
+        this.stats.blocksRejected++;
+        this.log.error({ err: describe(e) }, 'submitSolution failed');
+      }
+    });
+  }
+
+  private retargetAll(): void {
+    const now = Date.now() / 1000;
+    for (const s of this.sessions) {
+      for (const ch of s.channels.values()) {
+        const next = ch.vardiff.update(now);
+        if (next !== undefined) s.setTarget(ch, next);
+      }
+    }
+  }
+}

@@ -25,7 +25,7 @@ import {
 } from '@keel/bitcoin-store';
 import type { Secp256k1Backend } from '@keel/crypto';
 import { loadSecp256k1Backend } from '@keel/crypto/secp256k1';
-import { bytesToHex, KeelError } from '@keel/util';
+import { bytesToHex, equalBytes, KeelError } from '@keel/util';
 import { type Checkpoint, verifyCheckpoint } from './checkpoints.ts';
 
 export interface ReplayOptions {
@@ -129,7 +129,7 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
   const params = networks[scan.network];
   const index = BlockIndexClass.build(params, scan.records);
   const cs = await Chainstate.open({
-    path: join(o.datadir, 'chainstate'),
+    path: join(o.datadir, o.store === 'leveldb' ? 'chainstate-leveldb' : 'chainstate'),
     params,
     backend: o.store ?? 'lmdb',
     cacheBytes: Math.max(1, o.dbcacheMB ?? 450) * 1024 * 1024,
@@ -174,7 +174,7 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
         break;
       }
       const target = chooseTarget(cs, index, o.until);
-      if (target.hash === cs.tip.hash) break;
+      if (equalBytes(target.hash, cs.tip.hash)) break;
       const r = await moveTo(ctx, target);
       if (r === 'aborted') {
         stoppedEarly = 'aborted';

@@ -73,6 +73,24 @@ export class BlockSource {
     return new BlockSource(files, key);
   }
 
+  /** The network whose magic starts the first non-empty file, if any. */
+  detectNetwork(): NetworkName | undefined {
+    for (const file of this.files) {
+      const head = new Uint8Array(4);
+      let n = 0;
+      try {
+        const fd = openSync(file, 'r');
+        n = readSync(fd, head, 0, 4, 0);
+        closeSync(fd);
+      } catch (e) {
+        throw new BlockFileError(`cannot read: ${(e as NodeJS.ErrnoException).code}`, file, 0);
+      }
+      xorInPlace(head, this.xorKey, 0);
+      if (n === 4) return networkFromMagic(head);
+    }
+    return undefined;
+  }
+
   /** Reads every file and lists its records; stops at the first corrupt record. */
   scan(opts: BlockSourceOptions = {}): ScanResult {
     let network = opts.network === 'auto' ? undefined : opts.network;

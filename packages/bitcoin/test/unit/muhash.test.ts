@@ -68,6 +68,13 @@ test("Core muhash_tests: FromInt(0)*FromInt(1)/FromInt(2) (Core's published valu
   );
 });
 
+test("empty set finalizes to Core's initial_state_hash (fuzz/muhash.cpp)", () => {
+  assert.equal(
+    display(new MuHash3072().finalize()),
+    'dd5ad2a105c2d29495f577245c357409002329b9f4d6182c0af3dc2f462555c8',
+  );
+});
+
 test('Core muhash_tests: serialization of FromInt(1)*FromInt(2) starts as ser_exp', () => {
   const ser = new MuHash3072().insert(fromInt(1)).insert(fromInt(2)).serialize();
   // Core's ser_exp: the numerator little-endian (384 bytes), then denominator = 1

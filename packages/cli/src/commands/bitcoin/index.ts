@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { replayCommand } from './replay/index.ts';
 import { validateBlockCommand } from './validate-block/index.ts';
 
 /** `keel bitcoin …`: Bitcoin validation commands. */
@@ -7,5 +8,6 @@ export function bitcoinCommand(): Command {
     .description(
       'Bitcoin full validation: check blocks against consensus rules as Bitcoin Core does.',
     )
-    .addCommand(validateBlockCommand());
+    .addCommand(validateBlockCommand())
+    .addCommand(replayCommand());
 }

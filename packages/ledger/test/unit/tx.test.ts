@@ -13,7 +13,7 @@ import {
   txSigningPayload,
   verifyTxSignature,
 } from '../../src/index.ts';
-import { alice, bob, CHAIN_ID, sampleTxs, tx } from '../helpers.ts';
+import { alice, bob, CHAIN_ID, sampleTxs } from '../helpers.ts';
 
 describe('transaction encoding', () => {
   test('round trips every kind', () => {

@@ -7,8 +7,11 @@ import { LedgerState, StateOverlay } from './state/ledgerState.ts';
 import { MAX_U128 } from './tx/encoding.ts';
 
 export interface GenesisValidator {
-  /** The staking account (an ed25519 public key). */
-  readonly address: Uint8Array;
+  /**
+   * The staking account (an ed25519 public key). Defaults to `vrfPublicKey`: a validator that
+   * derives its ECVRF and account keys from one ed25519 seed has that address.
+   */
+  readonly address?: Uint8Array;
   readonly stake: bigint;
   readonly blsPublicKey: Uint8Array;
   readonly blsPop: Uint8Array;
@@ -47,7 +50,8 @@ export function createGenesisState(
     if (b.amount < 0n || balance > MAX_U128) throw bad(`balances[${i}].amount out of range`);
     writeAccount(overlay, b.address, { ...a, balance });
   }
-  for (const [i, v] of config.validators.entries()) {
+  for (const [i, g] of config.validators.entries()) {
+    const v = { ...g, address: g.address ?? g.vrfPublicKey };
     if (!(v.address instanceof Uint8Array) || v.address.length !== 32)
       throw bad(`validators[${i}].address must be 32 bytes`);
     if (!(v.blsPublicKey instanceof Uint8Array) || v.blsPublicKey.length !== 48)

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { concatBytes } from '@keel/util';
-import { getAccount, TxRejectReason } from '../../src/index.ts';
+import {
+  getAccount,
+  getStorage,
+  getStorageWithProof,
+  stateRoot,
+  TxRejectReason,
+  verifyStateProof,
+} from '../../src/index.ts';
 import { abi, alice, bob, carol, genesis, INITIAL, ledger, tx } from '../helpers.ts';
 import { World } from '../world.ts';
 
@@ -78,6 +85,24 @@ describe('example contracts through the ledger', () => {
     assert.equal(text(r6.returnData), 'abi: input too short');
     const r7 = w.call(alice, token, 'init', abi.u64(5));
     assert.equal(text(r7.returnData), 'already initialized');
+
+    // contract storage with a proof against the state root (the token keeps "b" ‖ owner)
+    const slot = concatBytes(Buffer.from('b'), bob.address);
+    assert.deepEqual(getStorage(w.state, token, slot), abi.u64(300));
+    const proven = getStorageWithProof(w.state, token, slot);
+    assert.deepEqual(proven.value, abi.u64(300));
+    assert.ok(verifyStateProof(stateRoot(w.state), proven));
+    assert.ok(!verifyStateProof(stateRoot(w.state), { ...proven, value: abi.u64(301) }));
+    const none = getStorageWithProof(
+      w.state,
+      token,
+      concatBytes(
+        Buffer.from('b'),
+        carol.address.map((x) => x ^ 1),
+      ),
+    );
+    assert.equal(none.value, undefined);
+    assert.ok(verifyStateProof(stateRoot(w.state), none));
   });
 
   test('nested calls: success propagates, a reverting caller rolls the callee back', () => {

@@ -125,6 +125,19 @@ describe('staking and the validator set', () => {
     assert.deepEqual(set[0]!.vrfPublicKey, v.vrfPublicKey);
     assert.equal(set[0]!.stake, 10_000n);
     assert.equal(set[0]!.power, 10_000);
+    const implicit = createGenesisState(L, {
+      chainId: CHAIN_ID,
+      balances: [],
+      validators: [
+        {
+          stake: 5000n,
+          blsPublicKey: validatorKeys(2).blsPublicKey,
+          blsPop: validatorKeys(2).blsPop,
+          vrfPublicKey: validatorKeys(2).vrfPublicKey,
+        },
+      ],
+    }).state;
+    assert.deepEqual(L.validatorSet(implicit)[0]!.address, validatorKeys(2).vrfPublicKey);
     const bad = { ...v, blsPop: validatorKeys(1).blsPop };
     assert.throws(
       () =>

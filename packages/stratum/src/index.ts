@@ -87,14 +87,21 @@ export {
 } from './codec/frame.ts';
 export { decodeMessage, encodeMessage } from './codec/index.ts';
 export {
+  type DecodeMessageOptions,
   decodeMessageFrame,
+  decodeMessageFrameWith,
   decodePayload,
+  decodePayloadWithTlvs,
+  decodeTlvs,
   encodeMessageFrame,
   encodePayload,
+  encodeTlvs,
+  MAX_TLVS,
   maxPayloadSize,
 } from './codec/message.ts';
 export {
   CORE_EXTENSION_TYPE,
+  EXTENSIONS_NEGOTIATION_EXTENSION_TYPE,
   JobDeclarationSetupFlags,
   MESSAGES,
   type MessageName,
@@ -106,6 +113,7 @@ export {
   type Sv2Message,
   type Sv2Payload,
   Sv2Protocol,
+  type Sv2Tlv,
 } from './codec/messages.ts';
 export { bigIntToU256, u256ToBigInt } from './codec/u256.ts';
 export { StratumError, StratumErrorCode } from './errors.ts';

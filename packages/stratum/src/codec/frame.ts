@@ -32,6 +32,11 @@ export interface FrameLimits {
   readonly maxPayloadLength: number;
   /** Reject frames whose (extension, msg_type) is not a known message. */
   readonly rejectUnknown: boolean;
+  /**
+   * Bytes of TLV fields allowed beyond a known message's largest size (09: extensions append
+   * TLVs). Default 0; set it once a TLV-adding extension is negotiated.
+   */
+  readonly maxTlvBytes?: number;
 }
 
 export const defaultFrameLimits: FrameLimits = {
@@ -97,7 +102,7 @@ function checkHeader(h: FrameHeader, limits: FrameLimits): void {
     }
     return;
   }
-  const max = maxPayloadSize(name);
+  const max = maxPayloadSize(name) + (limits.maxTlvBytes ?? 0);
   if (h.msgLength > max) {
     throw new StratumError(
       StratumErrorCode.FRAME_TOO_LARGE,

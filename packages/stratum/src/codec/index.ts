@@ -1,5 +1,9 @@
 import { decodeFrame, defaultFrameLimits, encodeFrame, type FrameLimits } from './frame.ts';
-import { decodeMessageFrame, encodeMessageFrame } from './message.ts';
+import {
+  type DecodeMessageOptions,
+  decodeMessageFrameWith,
+  encodeMessageFrame,
+} from './message.ts';
 import type { Sv2Message } from './messages.ts';
 
 /** A message as one plaintext frame (header + payload). */
@@ -11,6 +15,7 @@ export function encodeMessage(msg: Sv2Message): Uint8Array {
 export function decodeMessage(
   bytes: Uint8Array,
   limits: FrameLimits = defaultFrameLimits,
+  opts: DecodeMessageOptions = {},
 ): Sv2Message {
-  return decodeMessageFrame(decodeFrame(bytes, limits));
+  return decodeMessageFrameWith(decodeFrame(bytes, limits), opts);
 }

@@ -6,12 +6,12 @@ import { malformed, StratumError, StratumErrorCode } from '../errors.ts';
 import { maxSize, readValue, writeValue } from './dataTypes.ts';
 import type { Sv2Frame } from './frame.ts';
 import {
-  CORE_EXTENSION_TYPE,
   MESSAGES,
   type MessageName,
   messageNameOf,
   type Sv2Message,
   type Sv2Payload,
+  type Sv2Tlv,
 } from './messages.ts';
 
 const MAX_FRAME_PAYLOAD = 0xffffff;
@@ -52,13 +52,18 @@ export function encodePayload<N extends MessageName>(name: N, payload: Sv2Payloa
   return out;
 }
 
+function readFields(name: MessageName, r: BufferReader): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, t] of Object.entries(MESSAGES[name].fields)) {
+    out[field] = readValue(r, t, `${name}.${field}`);
+  }
+  return out;
+}
+
 /** Parses the payload of message `name`; the payload must be consumed exactly. */
 export function decodePayload<N extends MessageName>(name: N, payload: Uint8Array): Sv2Payload<N> {
-  const schema = MESSAGES[name];
   const r = new BufferReader(payload);
-  const out: Record<string, unknown> = {};
-  for (const [field, t] of Object.entries(schema.fields))
-    out[field] = readValue(r, t, `${name}.${field}`);
+  const out = readFields(name, r);
   if (r.remaining !== 0) {
     throw malformed(`${name}: ${r.remaining} trailing bytes after the last field`, {
       message: name,
@@ -68,13 +73,61 @@ export function decodePayload<N extends MessageName>(name: N, payload: Uint8Arra
   return out as Sv2Payload<N>;
 }
 
+/** Largest number of TLV fields accepted after one message. */
+export const MAX_TLVS = 64;
+
+/** Serializes TLV fields: extension_type U16 ‖ field_type U8 ‖ length U16 ‖ value (all LE). */
+export function encodeTlvs(tlvs: readonly Sv2Tlv[]): Uint8Array {
+  const w = new BufferWriter(16);
+  for (const t of tlvs) {
+    if (t.value.length > 0xffff) {
+      throw new StratumError(StratumErrorCode.INVALID_VALUE, 'TLV value longer than 65535 bytes');
+    }
+    w.u16le(t.extensionType).u8(t.fieldType).u16le(t.value.length).bytes(t.value);
+  }
+  return w.finish();
+}
+
+/** Parses TLV fields until the end of the bytes; a truncated TLV is MALFORMED. */
+export function decodeTlvs(bytes: Uint8Array): Sv2Tlv[] {
+  const r = new BufferReader(bytes);
+  const out: Sv2Tlv[] = [];
+  while (r.remaining > 0) {
+    if (out.length === MAX_TLVS) throw malformed(`more than ${MAX_TLVS} TLV fields`);
+    if (r.remaining < 5) throw malformed(`truncated TLV header (${r.remaining} bytes)`);
+    const extensionType = r.u16le();
+    const fieldType = r.u8();
+    const len = r.u16le();
+    if (len > r.remaining) throw malformed(`TLV value of ${len} bytes, ${r.remaining} left`);
+    out.push({ extensionType, fieldType, value: r.copyBytes(len) });
+  }
+  return out;
+}
+
+/** Like decodePayload, but bytes after the last field are parsed as TLV fields. */
+export function decodePayloadWithTlvs<N extends MessageName>(
+  name: N,
+  payload: Uint8Array,
+): { payload: Sv2Payload<N>; tlvs: Sv2Tlv[] } {
+  const r = new BufferReader(payload);
+  const out = readFields(name, r);
+  return { payload: out as Sv2Payload<N>, tlvs: decodeTlvs(payload.subarray(r.offset)) };
+}
+
 /** Builds the frame for a message, with the channel_msg bit the 08 table gives it. */
 export function encodeMessageFrame(msg: Sv2Message): Sv2Frame {
   const schema = MESSAGES[msg.type];
-  const payload = encodePayload(msg.type, msg.payload as never);
+  let payload = encodePayload(msg.type, msg.payload as never);
+  if (msg.tlvs !== undefined && msg.tlvs.length > 0) {
+    const t = encodeTlvs(msg.tlvs);
+    const joined = new Uint8Array(payload.length + t.length);
+    joined.set(payload);
+    joined.set(t, payload.length);
+    payload = joined;
+  }
   return {
     header: {
-      extensionType: CORE_EXTENSION_TYPE,
+      extensionType: schema.extensionType,
       channelMsg: schema.channelMsg,
       msgType: schema.msgType,
       msgLength: payload.length,
@@ -83,11 +136,24 @@ export function encodeMessageFrame(msg: Sv2Message): Sv2Frame {
   };
 }
 
+export interface DecodeMessageOptions {
+  /**
+   * Parse bytes after the last field as TLV fields (only once an extension that adds TLVs was
+   * negotiated, 09). Default false: trailing bytes are MALFORMED.
+   */
+  readonly tlv?: boolean;
+}
+
 /**
  * Decodes a frame's payload as the message its header names. Unknown messages throw
  * UNKNOWN_MESSAGE (callers that forward unknown channel messages check `messageNameOf` first).
  */
 export function decodeMessageFrame(frame: Sv2Frame): Sv2Message {
+  return decodeMessageFrameWith(frame, {});
+}
+
+/** decodeMessageFrame with options (TLV fields). */
+export function decodeMessageFrameWith(frame: Sv2Frame, opts: DecodeMessageOptions): Sv2Message {
   const { extensionType, msgType } = frame.header;
   const name = messageNameOf(extensionType, msgType);
   if (name === undefined) {
@@ -96,6 +162,12 @@ export function decodeMessageFrame(frame: Sv2Frame): Sv2Message {
       `unknown message: extension_type 0x${extensionType.toString(16)}, msg_type 0x${msgType.toString(16)}`,
       { extensionType, msgType },
     );
+  }
+  if (opts.tlv) {
+    const { payload, tlvs } = decodePayloadWithTlvs(name, frame.payload);
+    return (
+      tlvs.length > 0 ? { type: name, payload, tlvs } : { type: name, payload }
+    ) as Sv2Message;
   }
   return { type: name, payload: decodePayload(name, frame.payload) } as Sv2Message;
 }

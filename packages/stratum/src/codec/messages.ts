@@ -24,10 +24,22 @@ import {
   U256,
 } from './dataTypes.ts';
 
+/** Extension type of the core protocols' messages. */
+export const CORE_EXTENSION_TYPE = 0;
+/** Extensions Negotiation (extensions/0x0001). */
+export const EXTENSIONS_NEGOTIATION_EXTENSION_TYPE = 0x0001;
+
 export interface MessageSchema {
+  /** 0 for the core protocols; the extension's id for messages an extension defines (09). */
+  readonly extensionType: number;
   readonly msgType: number;
   readonly channelMsg: boolean;
-  readonly protocol: 'common' | 'mining' | 'jobDeclaration' | 'templateDistribution';
+  readonly protocol:
+    | 'common'
+    | 'mining'
+    | 'jobDeclaration'
+    | 'templateDistribution'
+    | 'extensionsNegotiation';
   readonly fields: Readonly<Record<string, Sv2Type>>;
 }
 
@@ -36,13 +48,15 @@ function m<const F extends Record<string, Sv2Type>>(
   msgType: number,
   channelMsg: boolean,
   fields: F,
+  extensionType = CORE_EXTENSION_TYPE,
 ): {
+  readonly extensionType: number;
   readonly msgType: number;
   readonly channelMsg: boolean;
   readonly protocol: MessageSchema['protocol'];
   readonly fields: F;
 } {
-  return { msgType, channelMsg, protocol, fields };
+  return { extensionType, msgType, channelMsg, protocol, fields };
 }
 
 const openStandard = {
@@ -59,9 +73,6 @@ const submitStandard = {
   ntime: U32,
   version: U32,
 } as const;
-
-/** Extension type of all messages below (the core protocols). */
-export const CORE_EXTENSION_TYPE = 0;
 
 export const MESSAGES = {
   // Common (03 §3.6)
@@ -268,6 +279,28 @@ export const MESSAGES = {
     headerNonce: U32,
     coinbaseTx: B0_64K,
   }),
+  // Extensions Negotiation (extension 0x0001): extension_type 1, msg_type 0x00..0x02.
+  RequestExtensions: m(
+    'extensionsNegotiation',
+    0x00,
+    false,
+    { requestId: U16, requestedExtensions: SEQ0_64K(U16) },
+    EXTENSIONS_NEGOTIATION_EXTENSION_TYPE,
+  ),
+  RequestExtensionsSuccess: m(
+    'extensionsNegotiation',
+    0x01,
+    false,
+    { requestId: U16, supportedExtensions: SEQ0_64K(U16) },
+    EXTENSIONS_NEGOTIATION_EXTENSION_TYPE,
+  ),
+  RequestExtensionsError: m(
+    'extensionsNegotiation',
+    0x02,
+    false,
+    { requestId: U16, unsupportedExtensions: SEQ0_64K(U16), requiredExtensions: SEQ0_64K(U16) },
+    EXTENSIONS_NEGOTIATION_EXTENSION_TYPE,
+  ),
 } as const;
 
 export type MessageName = keyof typeof MESSAGES;
@@ -279,9 +312,24 @@ export type Sv2Payload<N extends MessageName> = {
   >;
 };
 
-/** A decoded message: its name and its fields. Switch on `type`. */
+/**
+ * A TLV field appended after a message's own fields by a negotiated extension (03 §3.4.3, 09):
+ * type = extension_type U16 ‖ field_type U8, then length U16, then the value.
+ */
+export interface Sv2Tlv {
+  readonly extensionType: number;
+  readonly fieldType: number;
+  readonly value: Uint8Array;
+}
+
+/** A decoded message: its name, its fields and any TLV fields. Switch on `type`. */
 export type Sv2Message = {
-  [N in MessageName]: { readonly type: N; readonly payload: Sv2Payload<N> };
+  [N in MessageName]: {
+    readonly type: N;
+    readonly payload: Sv2Payload<N>;
+    /** Present only when the message carried TLV fields (decoded with `tlv: true`). */
+    readonly tlvs?: readonly Sv2Tlv[];
+  };
 }[MessageName];
 
 /** Message type numbers by name (08-Message-Types.md). */
@@ -290,13 +338,12 @@ export const MessageType: { readonly [N in MessageName]: number } = Object.fromE
 ) as { readonly [N in MessageName]: number };
 
 const BY_TYPE = new Map<number, MessageName>(
-  Object.entries(MESSAGES).map(([k, v]) => [v.msgType, k as MessageName]),
+  Object.entries(MESSAGES).map(([k, v]) => [v.extensionType * 256 + v.msgType, k as MessageName]),
 );
 
-/** The name of a core message type, or undefined. The channel_msg bit is not part of the key. */
+/** The name of a known message, or undefined. The channel_msg bit is not part of the key. */
 export function messageNameOf(extensionType: number, msgType: number): MessageName | undefined {
-  if ((extensionType & 0x7fff) !== CORE_EXTENSION_TYPE) return undefined;
-  return BY_TYPE.get(msgType);
+  return BY_TYPE.get((extensionType & 0x7fff) * 256 + msgType);
 }
 
 /** Mining SetupConnection flags (05 §5.3.1), bit positions as masks. */

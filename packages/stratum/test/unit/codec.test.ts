@@ -5,6 +5,7 @@ import {
   decodeFrame,
   decodeMessage,
   decodePayload,
+  EXTENSIONS_NEGOTIATION_EXTENSION_TYPE,
   encodeMessage,
   encodePayload,
   FrameReader,
@@ -149,4 +150,55 @@ test('unknown message in decodeMessage is a typed error', () => {
     () => decodeMessage(hexToBytes('00001e000000')),
     code(StratumErrorCode.UNKNOWN_MESSAGE),
   );
+});
+
+test('TLV fields after a message decode only when asked, and stay within maxTlvBytes', () => {
+  // Extension 0x0002 (worker-specific hashrate tracking) appends user_identity as TLV 0x0002/0x01.
+  const msg: Sv2Message = {
+    type: 'SubmitSharesExtended',
+    payload: {
+      channelId: 1,
+      sequenceNumber: 2,
+      jobId: 3,
+      nonce: 4,
+      ntime: 5,
+      version: 6,
+      extranonce: new Uint8Array(8),
+    },
+    tlvs: [{ extensionType: 2, fieldType: 1, value: new TextEncoder().encode('Worker_001') }],
+  };
+  const wire = encodeMessage(msg);
+  assert.equal(bytesToHex(wire.subarray(wire.length - 15)), '0200010a00576f726b65725f303031');
+  // Default: strict, the TLV is trailing data.
+  assert.throws(() => decodeMessage(wire), code(StratumErrorCode.MALFORMED));
+  // A fixed-size message plus a TLV exceeds the schema maximum unless maxTlvBytes allows it.
+  const st = encodeMessage({
+    type: 'SubmitSharesStandard',
+    payload: { channelId: 1, sequenceNumber: 2, jobId: 3, nonce: 4, ntime: 5, version: 6 },
+    tlvs: msg.tlvs,
+  });
+  assert.throws(() => decodeMessage(st), code(StratumErrorCode.FRAME_TOO_LARGE));
+  const limits = { maxPayloadLength: 1 << 16, rejectUnknown: false, maxTlvBytes: 1024 };
+  assert.throws(() => decodeMessage(wire, limits), code(StratumErrorCode.MALFORMED));
+  assert.deepEqual(decodeMessage(wire, limits, { tlv: true }), msg);
+  const truncated = wire.slice(0, wire.length - 1);
+  truncated[3] = (truncated[3] ?? 0) - 1;
+  assert.throws(
+    () => decodeMessage(truncated, limits, { tlv: true }),
+    code(StratumErrorCode.MALFORMED),
+  );
+});
+
+test('extension 0x0001 messages carry extension_type 1 in the header', () => {
+  const wire = encodeMessage({
+    type: 'RequestExtensions',
+    payload: { requestId: 1, requestedExtensions: [2, 3] },
+  });
+  assert.equal(bytesToHex(wire), '010000080000' + '0100' + '0200' + '0200' + '0300');
+  assert.equal(EXTENSIONS_NEGOTIATION_EXTENSION_TYPE, 1);
+  assert.equal(decodeMessage(wire).type, 'RequestExtensions');
+  // The same msg_type under extension 0 is SetupConnection, which this payload is not.
+  const asCore = wire.slice();
+  asCore[0] = 0;
+  assert.throws(() => decodeMessage(asCore));
 });

@@ -8,14 +8,17 @@ import { bytesToHex, hexToBytes } from '@keel/util';
 import {
   decodeFrameHeader,
   decodePayload,
+  decodeTlvs,
   encodeFrameHeader,
   encodePayload,
+  encodeTlvs,
   type MessageName,
   messageNameOf,
   type Sv2Payload,
 } from '../../src/index.ts';
 
 interface Sv2Json {
+  tlv: { reference_implementation: { hex: string; value_ascii: string } };
   frame_header: {
     cases: { hex: string; extension_type: number; msg_type: number; msg_length: number }[];
   };
@@ -74,4 +77,16 @@ test('SetupConnection, .Success, .Error and TDP SetNewPrevHash payloads match th
       c.name,
     );
   }
+});
+
+test("TLV field: the reference implementation's bytes (little-endian type and length)", (t) => {
+  const v = load();
+  if (!v) return t.skip('vectors folder absent');
+  const c = v.tlv.reference_implementation;
+  const [tlv, ...rest] = decodeTlvs(hexToBytes(c.hex));
+  assert.equal(rest.length, 0);
+  assert.equal(tlv?.extensionType, 2);
+  assert.equal(tlv?.fieldType, 1);
+  assert.equal(new TextDecoder().decode(tlv?.value), c.value_ascii);
+  assert.equal(bytesToHex(encodeTlvs([tlv!])), c.hex);
 });

@@ -82,6 +82,15 @@ export const main: BenchMain = async (h) => {
     10_000,
   );
   benchBlock(h, ledger, g, native, 'native transfers');
+  // every transfer creates an account: the most tree writes per transaction
+  const fresh = makeBlock(
+    accounts,
+    n,
+    0n,
+    (i) => ({ kind: 'transfer', to: bigIntToBytes(BigInt(i) + (1n << 200n), 32), amount: 1n }),
+    10_000,
+  );
+  benchBlock(h, ledger, g, fresh, 'native transfers to new accounts');
 
   // the example token: deployed once, then every sender gets tokens
   const code = await exampleWasm('token');

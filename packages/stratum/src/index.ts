@@ -21,6 +21,12 @@ export {
   verifyAuxPow,
 } from './auxpow/auxpow.ts';
 export {
+  type AuxChainWork,
+  type AuxSubmission,
+  auxPowsForShare,
+  easiestAuxTarget,
+} from './auxpow/coordinate.ts';
+export {
   defaultRevenuePolicy,
   type RevenueBucket,
   type RevenueEntry,

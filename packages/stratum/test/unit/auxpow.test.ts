@@ -6,11 +6,13 @@ import { bytesToHex, hexToBytes, reverseBytes, SeededRng } from '@keel/util';
 import fc from 'fast-check';
 import {
   type AuxPow,
+  auxPowsForShare,
   buildAuxMerkleTree,
   checkMerkleBranch,
   createAuxPow,
   createMiningJob,
   decodeAuxPow,
+  easiestAuxTarget,
   encodeAuxPow,
   encodeCoinbaseOutput,
   expectedIndex,
@@ -315,4 +317,28 @@ test('decodeAuxPow: truncated or padded input is a typed error, fuzz never throw
     }),
     { numRuns: 500 },
   );
+});
+
+test('auxPowsForShare: proofs only for the chains whose target the share meets, each verifies', () => {
+  const { chains, tree, job, coinbaseTx, header } = mergeMined([1, 2, 3]);
+  const hash = sha256d(header);
+  let v = 0n;
+  for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(hash[i]!);
+  const work = chains.map((c, i) => ({ ...c, target: i === 1 ? v - 1n : MAX_TARGET }));
+  assert.equal(easiestAuxTarget(work), MAX_TARGET);
+  const fullExtranonce = coinbaseTx.subarray(
+    job.coinbaseTxPrefix.length,
+    job.coinbaseTxPrefix.length + 8,
+  );
+  const subs = auxPowsForShare({ job, tree, chains: work, fullExtranonce, header, hash });
+  assert.deepEqual(
+    subs.map((s) => s.chainId),
+    [1, 3],
+  );
+  for (const s of subs) {
+    assert.deepEqual(
+      verifyAuxPow(s.auxpow, { auxBlockHash: s.blockHash, chainId: s.chainId, target: MAX_TARGET }),
+      { ok: true },
+    );
+  }
 });

@@ -139,6 +139,7 @@ export {
 } from './mining/coinbase.ts';
 export {
   type CreateJobParameters,
+  createCustomMiningJob,
   createMiningJob,
   extendedJobMessage,
   jobMerkleRoot,

@@ -5,10 +5,11 @@
  * jobs carry prefix/suffix/path and the miner rolls its own extranonce.
  */
 import { sha256d } from '@keel/crypto/hashes';
+import { BufferReader } from '@keel/util';
 import type { Sv2Payload } from '../codec/messages.ts';
 import { StratumError, StratumErrorCode } from '../errors.ts';
 import type { NewTemplate } from '../templateProvider.ts';
-import { buildCoinbaseParts, type CoinbaseOutput, joinCoinbase } from './coinbase.ts';
+import { buildCoinbaseParts, type CoinbaseOutput, joinCoinbase, splitOutputs } from './coinbase.ts';
 import { merkleRootFromPath } from './merkle.ts';
 
 export interface MiningJob {
@@ -121,4 +122,32 @@ export function miningJobFromExtended(
     extranonceLength,
     witness: false,
   };
+}
+
+/**
+ * A job from a miner's SetCustomMiningJob (05 §5.3.18, Job Declaration): the coinbase is
+ * rebuilt from its fields; `coinbase_tx_outputs` is a CompactSize-prefixed output array there.
+ * The job's prev hash, nbits and min_ntime come with the message (feed them to a tracker).
+ */
+export function createCustomMiningJob(
+  jobId: number,
+  m: Sv2Payload<'SetCustomMiningJob'>,
+  extranonceLength: number,
+): MiningJob {
+  const r = new BufferReader(m.coinbaseTxOutputs);
+  const n = r.compactSize(10_000, 'coinbase output count');
+  const outputs = splitOutputs(r.bytes(r.remaining), n);
+  const template: NewTemplate = {
+    templateId: 0n,
+    futureTemplate: false,
+    version: m.version,
+    coinbaseTxVersion: m.coinbaseTxVersion,
+    coinbasePrefix: m.coinbasePrefix,
+    coinbaseTxInputSequence: m.coinbaseTxInputNSequence,
+    coinbaseTxValueRemaining: 0n,
+    coinbaseTxOutputs: outputs,
+    coinbaseTxLocktime: m.coinbaseTxLocktime,
+    merklePath: m.merklePath,
+  };
+  return createMiningJob({ jobId, template, poolOutputs: [], extranonceLength });
 }

@@ -7,6 +7,7 @@ import {
   buildCoinbaseParts,
   coinbaseMerklePath,
   coinbaseWithWitness,
+  createCustomMiningJob,
   createMiningJob,
   DIFF1_TARGET,
   decodePayload,
@@ -293,4 +294,46 @@ test('vardiff converges to the wanted share rate for a simulated miner (Poisson 
   // Hashrate estimate from the work credited: within 30 % of the truth over the last window.
   const est = vd.lifetimeHashrate(now);
   assert.ok(Math.abs(est - hashrate) / hashrate < 0.3, `estimate ${est}`);
+});
+
+test('SetCustomMiningJob → job: same coinbase split as the equivalent template', () => {
+  const t = template({
+    coinbaseTxOutputs: [
+      encodeCoinbaseOutput({ value: 5_000_000_000n, scriptPubKey: poolScript }),
+      encodeCoinbaseOutput({ value: 0n, scriptPubKey: commitment }),
+    ],
+  });
+  const outputs = Uint8Array.from([2, ...t.coinbaseTxOutputs[0]!, ...t.coinbaseTxOutputs[1]!]);
+  const custom = createCustomMiningJob(
+    9,
+    {
+      channelId: 1,
+      requestId: 2,
+      miningJobToken: new Uint8Array(4),
+      version: t.version,
+      prevHash: rng.bytes(32),
+      minNtime: 1,
+      nbits: 0x207fffff,
+      coinbaseTxVersion: t.coinbaseTxVersion,
+      coinbasePrefix: t.coinbasePrefix,
+      coinbaseTxInputNSequence: t.coinbaseTxInputSequence,
+      coinbaseTxOutputs: outputs,
+      coinbaseTxLocktime: t.coinbaseTxLocktime,
+      merklePath: t.merklePath,
+    },
+    8,
+  );
+  const viaTemplate = createMiningJob({
+    jobId: 9,
+    template: t,
+    poolOutputs: [],
+    extranonceLength: 8,
+  });
+  assert.equal(bytesToHex(custom.coinbaseTxPrefix), bytesToHex(viaTemplate.coinbaseTxPrefix));
+  assert.equal(bytesToHex(custom.coinbaseTxSuffix), bytesToHex(viaTemplate.coinbaseTxSuffix));
+  assert.equal(custom.witness, true);
+  const tx = decodeTransaction(
+    joinCoinbase(custom.coinbaseTxPrefix, new Uint8Array(8), custom.coinbaseTxSuffix),
+  );
+  assert.equal(tx.outputs[0]!.value, 5_000_000_000n);
 });

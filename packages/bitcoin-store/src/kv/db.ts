@@ -80,7 +80,10 @@ async function openLevelDb(path: string): Promise<ChainstateDb> {
   }
   return {
     backend: 'leveldb',
-    getSync: (key) => db.getSync(key),
+    getSync(key) {
+      const v = db.getSync(key);
+      return v === undefined ? undefined : plain(v);
+    },
     async write(ops) {
       await db.batch(
         ops.map((op) =>
@@ -93,10 +96,15 @@ async function openLevelDb(path: string): Promise<ChainstateDb> {
       );
     },
     async *range(gte, lt) {
-      for await (const [k, v] of db.iterator({ gte, lt })) yield [k, v];
+      for await (const [k, v] of db.iterator({ gte, lt })) yield [plain(k), plain(v)];
     },
     async close() {
       await db.close();
     },
   };
+}
+
+/** classic-level's 'view' encoding hands out Buffers; callers compare plain Uint8Arrays. */
+function plain(b: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
 }

@@ -1,0 +1,2 @@
+export { encodeBlockStream, RegtestChain, type RegtestChainOptions } from './generator.ts';
+export { OUTPUT_KINDS, type OutputKind, RegtestKeys } from './wallet.ts';

@@ -111,7 +111,10 @@ export const MESSAGES = {
     extranoncePrefix: B0_32,
     groupChannelId: U32,
   }),
-  NewMiningJob: m('mining', 0x15, false, {
+  // 08 marks 0x15 with channel_msg 0, but the payload starts with channel_id as every channel
+  // message does, and SRI sets the bit (CHANNEL_BIT_NEW_MINING_JOB = true): we send it set.
+  // Decoding ignores the bit for known messages either way.
+  NewMiningJob: m('mining', 0x15, true, {
     channelId: U32,
     jobId: U32,
     minNtime: OPTION(U32),

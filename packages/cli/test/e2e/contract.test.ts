@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildDir, exampleWasm } from '@keel/contracts';
+import { buildDir, exampleWasm, sdkDir } from '@keel/contracts';
 import { tempDir } from '@keel/test-utils';
 
 const BIN = fileURLToPath(new URL('../../bin/keel.js', import.meta.url));
@@ -144,4 +144,28 @@ test('a stale lock and a leftover temp file from a crashed writer do not block o
   const c = keel('call', '--state', state, d.address, 'noop', '--gas', '100000', '--json');
   assert.equal(c.code, 2);
   assert.match(c.stderr, /not a keel state file|corrupt/);
+});
+
+test('build a contract that imports the SDK, deploy it, call it', () => {
+  const src = join(dir, 'hello.ts');
+  const sdk = relative(dir, sdkDir).replaceAll('\\', '/');
+  writeFileSync(
+    src,
+    `import { returnData, utf8 } from "${sdk}";\nexport function hello(): void { returnData(utf8("hi")); }\n`,
+  );
+  const b = keel('build', src, '--json');
+  assert.equal(b.code, 0, b.stderr);
+  const built = json(b);
+  assert.deepEqual(built.methods, ['hello']);
+  assert.equal(built.codeHash, sha256hex(readFileSync(join(dir, 'hello.wasm'))));
+  const state = join(dir, 'state4');
+  const d = json(keel('deploy', '--state', state, join(dir, 'hello.wasm'), '--json'));
+  const r = json(keel('call', '--state', state, d.address, 'hello', '--gas', '10000', '--json'));
+  assert.equal(r.status, 'ok');
+  assert.equal(r.returnData, Buffer.from('hi').toString('hex'));
+
+  writeFileSync(src, 'export function hello(): void { let x: i32 = "no"; }\n');
+  const bad = keel('build', src, '--json');
+  assert.equal(bad.code, 1);
+  assert.match(json(bad).error.message, /not assignable|TS2322/);
 });

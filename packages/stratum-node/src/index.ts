@@ -18,6 +18,13 @@ export { EXTENDED_PREFIX_LENGTH, EXTRANONCE_LENGTH } from './pool/jobs.ts';
 export { type BlockEvent, Pool, type PoolOptions } from './pool/pool.ts';
 export type { Channel, Downstream, PoolSession } from './pool/session.ts';
 export type { PoolSnapshot, WorkerStats } from './pool/stats.ts';
+export { Sv1Server, type Sv1ServerOptions, sv1Difficulty, sv1PrevHash } from './sv1/server.ts';
+export {
+  type BlockTemplateResult,
+  type GbtSourceOptions,
+  GbtTemplateSource,
+  parseBlockTemplate,
+} from './template/gbt.ts';
 export {
   type RegtestBlockRecord,
   type RegtestSourceOptions,

@@ -199,6 +199,13 @@ export class Pool extends EventEmitter implements Startable {
     this.stats.worker(ch.identity).channels++;
   }
 
+  /** SV1 miners name themselves (mining.authorize) after their channel opened. */
+  renameChannel(ch: Channel, identity: string): void {
+    this.stats.worker(ch.identity).channels--;
+    ch.identity = identity;
+    this.stats.worker(identity).channels++;
+  }
+
   channelClosed(ch: Channel): void {
     this.stats.channels--;
     this.stats.worker(ch.identity).channels--;

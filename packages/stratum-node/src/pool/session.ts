@@ -27,7 +27,7 @@ export interface Downstream {
 export interface Channel {
   readonly id: number;
   readonly kind: 'standard' | 'extended';
-  readonly identity: string;
+  identity: string;
   readonly extranoncePrefix: Uint8Array;
   readonly extranonceSize: number;
   readonly maxTarget: bigint;

@@ -1,8 +1,13 @@
 import { Command } from 'commander';
+import { minerCommand } from './miner/index.ts';
+import { poolCommand } from './pool/index.ts';
 
 /** `keel stratum …`: Stratum V2 pool and miner. */
 export function stratumCommand(): Command {
-  return new Command('stratum').description(
-    'Stratum V2 mining: an encrypted (Noise) pool with SV1 translation, and a CPU miner.',
-  );
+  return new Command('stratum')
+    .description(
+      'Stratum V2 mining: an encrypted (Noise) pool with SV1 translation, and a CPU miner.',
+    )
+    .addCommand(poolCommand())
+    .addCommand(minerCommand());
 }

@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { parseOptions } from '../../../options.ts';
+import { poolHandler } from './handler.ts';
+import { poolOptionsSchema } from './options.ts';
+
+export function poolCommand(): Command {
+  return new Command('pool')
+    .description(
+      'Run a Stratum V2 pool: Noise_NX-encrypted SV2 on --listen (standard, extended and group ' +
+        'channels), share validation by header hash, vardiff, found blocks submitted to the ' +
+        'template source. With --regtest the pool runs its own regtest chain (blocks validated by ' +
+        "keel's Bitcoin consensus); with --rpc-url it uses a node's getblocktemplate/submitblock. " +
+        'The authority public key is written as hex to DATADIR/authority.pub at start.',
+    )
+    .option('--regtest', "template source: keel's built-in regtest chain")
+    .option('--datadir <dir>', 'keeps authority.key / authority.pub (default ~/.keel/<network>)')
+    .option('--listen <host:port>', 'SV2 (Noise) listen address', '127.0.0.1:34254')
+    .option('--sv1-listen <host:port>', 'also accept Stratum V1 miners (JSON-RPC) here')
+    .option('--stats-listen <host:port>', 'HTTP: GET /stats (JSON) and /metrics (Prometheus)')
+    .option('--rpc-url <url>', 'template source: a node with getblocktemplate (http://host:port)')
+    .option('--rpc-cookie <file>', 'RPC cookie file (user:password), e.g. ~/.bitcoin/.cookie')
+    .option('--rpc-user <name>', 'RPC user name')
+    .option('--rpc-password <pw>', 'RPC password')
+    .option('--rpc-poll-ms <ms>', 'getblocktemplate longpoll fallback interval', '2000')
+    .option(
+      '--payout-script <hex>',
+      'scriptPubKey the coinbase pays (regtest default P2WSH(OP_TRUE))',
+    )
+    .option('--share-difficulty <d>', 'initial share difficulty (regtest default: target 2^240)')
+    .option('--shares-per-minute <n>', 'vardiff goal per channel', '20')
+    .option('--exit-after-blocks <n>', 'exit 0 once N blocks were found and accepted')
+    .option(
+      '--json',
+      'print one JSON summary on exit: blocksFound, sharesAccepted, sharesRejected, miners, tipHeight, tipHash',
+    )
+    .option(
+      '--log-level <level>',
+      'trace | debug | info | warn | error | silent (logs go to stderr)',
+      'info',
+    )
+    .action(async (raw: unknown) => {
+      process.exitCode = await poolHandler(parseOptions(poolOptionsSchema, raw));
+    });
+}

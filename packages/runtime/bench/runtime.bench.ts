@@ -17,11 +17,56 @@ const addr = (n: number) => {
 const block = { height: 1n, time: 0n };
 
 /** `keel bench runtime`: metering overhead, host-call cost, instrumentation speed. */
-export const main: BenchMain = (h) => {
+export const main: BenchMain = async (h) => {
   benchCompute(h);
   benchHostCalls(h);
   benchInstrumentation(h);
+  await benchBinaryen(h);
 };
+
+/**
+ * The floor of a binaryen-based rewriter: parse the same module into binaryen's IR and emit it
+ * again, with no metering pass at all. binaryen is not a dependency of the runtime; it is
+ * present when AssemblyScript (a devDependency of @keel/contracts) is installed.
+ */
+async function benchBinaryen(h: BenchHarness): Promise<void> {
+  let binaryen: {
+    readBinary(b: Uint8Array): { emitBinary(): Uint8Array; dispose(): void };
+  };
+  try {
+    const spec = 'binaryen';
+    binaryen = ((await import(spec)) as { default: typeof binaryen }).default;
+  } catch {
+    h.log('binaryen not installed: skipping the binaryen round-trip anchor');
+    return;
+  }
+  const code = largeModule(Math.max(20, Math.round(2000 * h.scale)));
+  const kb = code.length / 1024;
+  const o = {
+    costs: defaultGasCosts,
+    moduleLimits: { ...defaultModuleLimits, maxModuleBytes: 1 << 24 },
+    executionLimits: defaultExecutionLimits,
+  };
+  const ours = h.timeMs(() => instrumentModule(analyzeModule(code, o.moduleLimits, o.costs), o), {
+    runs: 9,
+  });
+  const roundTrip = h.timeMs(
+    () => {
+      const m = binaryen.readBinary(code);
+      m.emitBinary();
+      m.dispose();
+    },
+    { runs: 9 },
+  );
+  h.report({
+    bench: B,
+    metric: `validate + instrument (${kb.toFixed(0)} KiB) vs binaryen read + emit alone (no pass)`,
+    value: (ours * 1000) / kb,
+    unit: 'us/KiB',
+    anchor: 'binaryen round trip',
+    anchorValue: (roundTrip * 1000) / kb,
+  });
+}
 
 function benchCompute(h: BenchHarness): void {
   const iterations = Math.max(10_000, Math.round(2_000_000 * h.scale));

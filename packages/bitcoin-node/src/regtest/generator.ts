@@ -10,8 +10,8 @@ import {
 import {
   bip34HeightPrefix,
   blockSubsidy,
-  checkProofOfWork,
   COINBASE_MATURITY,
+  checkProofOfWork,
   networks,
   witnessMerkleRoot,
 } from '@keel/bitcoin/consensus';
@@ -108,7 +108,10 @@ export class RegtestChain {
     if (picked.length === 0 || total < DUST) return null;
     const set = new Set(picked);
     this.wallet = this.wallet.filter((c) => !set.has(c));
-    const outs = total > 4n * DUST ? [this.payTo(total / 2n), this.payTo(total - total / 2n)] : [this.payTo(total)];
+    const outs =
+      total > 4n * DUST
+        ? [this.payTo(total / 2n), this.payTo(total - total / 2n)]
+        : [this.payTo(total)];
     const tx: Transaction = {
       version: 2,
       inputs: picked.map((c) => ({
@@ -129,8 +132,11 @@ export class RegtestChain {
     return tx;
   }
 
-  /** Mines the next block with up to `txs` spending transactions of up to `inputs` inputs each. */
-  mine(o: { txs?: number; inputs?: number } = {}): Block {
+  /**
+   * Mines the next block with up to `txs` spending transactions of up to `inputs` inputs
+   * each; `tamper` may change the signed transactions (for invalid-block tests).
+   */
+  mine(o: { txs?: number; inputs?: number; tamper?: (txs: Transaction[]) => void } = {}): Block {
     const height = this.height + 1;
     const txs: Transaction[] = [];
     let fees = 0n;
@@ -140,6 +146,7 @@ export class RegtestChain {
       txs.push(tx);
       fees += FEE;
     }
+    o.tamper?.(txs); // tests: make the block invalid after signing
     const reward = this.payTo(blockSubsidy(height, params) + fees);
     const coinbase: Transaction = {
       version: 2,
@@ -172,7 +179,8 @@ export class RegtestChain {
     };
     while (!checkProofOfWork(blockHash(block.header), block.header.bits, params.powLimit)) {
       block.header.nonce++;
-      if (block.header.nonce > 0xffffffff) throw new InvariantError('regtest nonce space exhausted');
+      if (block.header.nonce > 0xffffffff)
+        throw new InvariantError('regtest nonce space exhausted');
     }
     if (reward.value > 0n) {
       this.wallet.push({ txid: ids[0]!, vout: 0, ...reward, height, coinbase: true });

@@ -13,7 +13,14 @@ import { type Secp256k1Backend, signatureToDer } from '@keel/crypto/secp256k1';
 import { concatBytes, InvariantError, type SeededRng } from '@keel/util';
 
 /** The output types the generator pays to and spends, each signed for real. */
-export const OUTPUT_KINDS = ['p2pkh', 'p2sh-multisig', 'p2wpkh', 'p2wsh', 'p2tr-key', 'p2tr-script'] as const;
+export const OUTPUT_KINDS = [
+  'p2pkh',
+  'p2sh-multisig',
+  'p2wpkh',
+  'p2wsh',
+  'p2tr-key',
+  'p2tr-script',
+] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 const OP_0 = 0x00;
@@ -117,7 +124,11 @@ export class RegtestKeys {
           Uint8Array.of(OP_EQUALVERIFY, OP_CHECKSIG),
         );
       case 'p2sh-multisig':
-        return concatBytes(Uint8Array.of(OP_HASH160), push(hash160(s.redeem)), Uint8Array.of(OP_EQUAL));
+        return concatBytes(
+          Uint8Array.of(OP_HASH160),
+          push(hash160(s.redeem)),
+          Uint8Array.of(OP_EQUAL),
+        );
       case 'p2wpkh':
         return concatBytes(Uint8Array.of(OP_0), push(hash160(s.pk[0]!)));
       case 'p2wsh':

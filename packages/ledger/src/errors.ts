@@ -28,6 +28,8 @@ export class LedgerError extends KeelError {
  * can match on them.
  */
 export const TxRejectReason = {
+  /** The bytes do not decode as a transaction. */
+  MALFORMED: 'malformed',
   CHAIN_ID: 'chain_id',
   SIGNATURE: 'signature',
   NONCE_TOO_LOW: 'nonce_too_low',

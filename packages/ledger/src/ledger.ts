@@ -22,7 +22,7 @@ import { decodeTx, encodeTx, txHash } from './tx/encoding.ts';
 import { verifyTxSignature } from './tx/sign.ts';
 import type { SignedTx } from './tx/types.ts';
 import type { LedgerBlockContext, Receipt, ReceiptStatus } from './types.ts';
-import { addStake, readValidatorSet, removeStake } from './validators.ts';
+import { addStake, readValidatorSet, removeStake, type ValidatorRecord } from './validators.ts';
 
 export interface CreateLedgerOptions {
   readonly params?: Partial<LedgerParams>;
@@ -211,7 +211,7 @@ export class Ledger {
       if (e instanceof InvalidTxError) return { ok: false, reason: e.reason, error: e };
       if (isKeelError(e)) {
         const err = new InvalidTxError(
-          TxRejectReason.SIGNATURE,
+          TxRejectReason.MALFORMED,
           `malformed transaction: ${e.message}`,
         );
         return { ok: false, reason: err.reason, error: err };
@@ -255,7 +255,7 @@ export class Ledger {
           e instanceof InvalidTxError
             ? e
             : isKeelError(e)
-              ? new InvalidTxError(TxRejectReason.SIGNATURE, `malformed transaction: ${e.message}`)
+              ? new InvalidTxError(TxRejectReason.MALFORMED, `malformed transaction: ${e.message}`)
               : undefined;
         if (!err) throw e;
         if (opts.skipInvalid) {
@@ -470,7 +470,7 @@ export class Ledger {
   }
 
   /** The validator set of `state`, ordered by address. */
-  validatorSet(state: LedgerState) {
+  validatorSet(state: LedgerState): ValidatorRecord[] {
     return readValidatorSet(state, this.params);
   }
 

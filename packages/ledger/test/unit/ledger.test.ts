@@ -74,7 +74,7 @@ describe('transfers, nonces and fees', () => {
     assert.equal(reason(other), TxRejectReason.CHAIN_ID);
     const bytes = encodeTx(tx(alice, 0, xfer));
     assert.ok(L.checkTx(g, bytes).ok);
-    assert.equal(reason(bytes.subarray(0, 10)), TxRejectReason.SIGNATURE);
+    assert.equal(reason(bytes.subarray(0, 10)), TxRejectReason.MALFORMED);
     const r = L.applyBlock(g, [tx(alice, 0, xfer)], BLOCK);
     assert.equal(L.checkTx(r.state, tx(alice, 0, xfer)).ok, false, 'replay is rejected');
   });

@@ -40,7 +40,7 @@ export class Sv2Connection {
 
   constructor(
     readonly socket: Socket,
-    private readonly session: Sv2NoiseSession,
+    readonly session: Sv2NoiseSession,
     private readonly reader: NoiseFrameReader,
   ) {}
 

@@ -108,9 +108,13 @@ export async function replayHandler(opts: ReplayCliOptions): Promise<number> {
         ...(opts.flushEvery ? { flushEveryBlocks: opts.flushEvery } : {}),
         onProgress: (p) => {
           const t = performance.now();
-          if (!tty || t - lastDraw < 250) return;
-          lastDraw = t;
-          process.stderr.write(`\r\x1b[K${progressLine(p)}`);
+          if (tty && t - lastDraw >= 250) {
+            lastDraw = t;
+            process.stderr.write(`\r\x1b[K${progressLine(p)}`);
+          } else if (!tty && opts.progress && t - lastDraw >= 1000) {
+            lastDraw = t;
+            process.stderr.write(`${progressLine(p)}\n`);
+          }
         },
       },
       () => performance.now(),

@@ -38,6 +38,7 @@ export function replayCommand(): Command {
     .option('--backend <name>', 'secp256k1 backend: auto | noble | libsecp256k1', 'auto')
     .option('--store <name>', 'chainstate database: lmdb | leveldb (fixed per datadir)', 'lmdb')
     .option('--flush-every <n>', 'also flush after every n connected blocks')
+    .option('--progress', 'progress lines on stderr even when it is not a terminal (for logs)')
     .option('--json', 'print the final summary as one JSON object')
     .action(async (raw: unknown) => {
       process.exitCode = await replayHandler(parseOptions(replayOptionsSchema, raw));

@@ -14,6 +14,7 @@ export const replayOptionsSchema = z
     backend: z.enum(['auto', 'noble', 'libsecp256k1']).default('auto'),
     store: z.enum(['lmdb', 'leveldb']).default('lmdb'),
     flushEvery: z.coerce.number().int().min(1).max(100_000_000).optional(),
+    progress: z.boolean().default(false),
     json: z.boolean().default(false),
   })
   .refine((o) => (o.every === undefined) === (o.writeCheckpoints === undefined), {

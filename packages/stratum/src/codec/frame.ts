@@ -147,6 +147,7 @@ export class FrameReader {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private header: FrameHeader | undefined;
+  private failure: unknown;
 
   constructor(limits: FrameLimits = defaultFrameLimits) {
     this.limits = limits;
@@ -159,6 +160,17 @@ export class FrameReader {
 
   /** Appends bytes and returns every frame now complete. Throws on a bad header. */
   push(chunk: Uint8Array): Sv2Frame[] {
+    // After an error the stream position is lost: every later call repeats that error.
+    if (this.failure !== undefined) throw this.failure;
+    try {
+      return this.pushInner(chunk);
+    } catch (e) {
+      this.failure = e;
+      throw e;
+    }
+  }
+
+  private pushInner(chunk: Uint8Array): Sv2Frame[] {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;

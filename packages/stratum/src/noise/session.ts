@@ -145,6 +145,7 @@ export class NoiseFrameReader {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private header: FrameHeader | undefined;
+  private failure: unknown;
 
   constructor(session: Sv2NoiseSession, limits: FrameLimits) {
     this.s = session;
@@ -156,6 +157,17 @@ export class NoiseFrameReader {
   }
 
   push(chunk: Uint8Array): Sv2Frame[] {
+    // After an error the stream position is lost: every later call repeats that error.
+    if (this.failure !== undefined) throw this.failure;
+    try {
+      return this.pushInner(chunk);
+    } catch (e) {
+      this.failure = e;
+      throw e;
+    }
+  }
+
+  private pushInner(chunk: Uint8Array): Sv2Frame[] {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;

@@ -106,6 +106,8 @@ test('a frame longer than the limit or than the message can be is rejected from 
   assert.equal(maxPayloadSize('SubmitSharesStandard'), 24);
   const r = new FrameReader();
   assert.throws(() => r.push(head), code(StratumErrorCode.FRAME_TOO_LARGE));
+  // The reader stays failed: the stream position is lost.
+  assert.throws(() => r.push(new Uint8Array(0)), code(StratumErrorCode.FRAME_TOO_LARGE));
   // Caller limit applies to every message, known or not.
   const unknown = hexToBytes('0040ee00100000'); // ext 0x4000 type 0xee len 4096 (+1 stray byte)
   assert.throws(

@@ -33,7 +33,9 @@ function rawSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port }, () => resolve(s));
     s.on('error', reject);
-    stops.push(() => s.destroy());
+    stops.push(() => {
+      s.destroy();
+    });
   });
 }
 

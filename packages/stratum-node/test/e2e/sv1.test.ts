@@ -55,7 +55,6 @@ after(async () => {
   for (const s of stops.reverse()) await s();
 });
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const unhex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const DIFF1 = 0xffffn << 208n;
 
@@ -69,7 +68,9 @@ test(
     await sv1.start();
     stops.push(() => sv1.stop());
     const socket = connect({ host: '127.0.0.1', port: sv1.address.port });
-    stops.push(() => socket.destroy());
+    stops.push(() => {
+      socket.destroy();
+    });
     await new Promise((r) => socket.once('connect', r));
     const c = new Sv1Client(socket);
 

@@ -41,6 +41,7 @@ export {
   stateRoot,
   verifyStateProof,
 } from './queries.ts';
+export { type ReceiptJSON, receiptToJSON } from './receiptJson.ts';
 export { decodeProof, encodeProof, type StateProof, verifyProof } from './smt/proof.ts';
 export {
   defaultSnapshotLimits,
@@ -63,6 +64,14 @@ export {
   txHash,
   txSigningPayload,
 } from './tx/encoding.ts';
+export {
+  decodeTxList,
+  defaultTxListLimits,
+  encodeTxList,
+  type TxListLimits,
+  type TxSignatureCheck,
+  txSignatureChecks,
+} from './tx/list.ts';
 export { addressFromSeed, signTx, verifyTxSignature } from './tx/sign.ts';
 export {
   type CallBody,

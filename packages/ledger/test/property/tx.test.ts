@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isKeelError, SeededRng } from '@keel/util';
 import fc from 'fast-check';
-import { decodeTx, encodeTx, type SignedTx, type TxBody } from '../../src/index.ts';
+import {
+  decodeTx,
+  decodeTxList,
+  encodeTx,
+  encodeTxList,
+  type SignedTx,
+  type TxBody,
+} from '../../src/index.ts';
 import { sampleTxs } from '../helpers.ts';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
@@ -77,5 +84,19 @@ test('fuzz: random and mutated bytes decode canonically or throw a KeelError', (
     const flips = 1 + rng.int(4);
     for (let k = 0; k < flips; k++) b[rng.int(b.length)] = rng.int(256);
     tryOne(rng.int(4) === 0 ? b.subarray(0, rng.int(b.length)) : b);
+  }
+});
+
+test('fuzz: tx list decoding never throws anything but a KeelError', () => {
+  const rng = new SeededRng(9);
+  const payload = encodeTxList(sampleTxs());
+  for (let i = 0; i < 3000; i++) {
+    const b = i % 2 ? payload.slice() : rng.bytes(rng.int(64));
+    if (i % 2) for (let k = 0; k < 3; k++) b[rng.int(b.length)] = rng.int(256);
+    try {
+      for (const t of decodeTxList(b)) assert.ok(t.length <= 614400);
+    } catch (e) {
+      assert.ok(isKeelError(e), String(e));
+    }
   }
 });

@@ -6,6 +6,7 @@ import {
   getAccount,
   getStorage,
   getStorageWithProof,
+  receiptToJSON,
   stateRoot,
   TxRejectReason,
   verifyStateProof,
@@ -47,6 +48,11 @@ describe('example contracts through the ledger', () => {
     assert.deepEqual(r1.logs[0]!.topics, [TRANSFER_TOPIC, alice.address, bob.address]);
     assert.deepEqual(r1.logs[0]!.data, abi.u64(300));
     assert.equal(balanceOf(alice.address), 999_700n);
+    const j = receiptToJSON(r1);
+    assert.equal(j.status, 'ok');
+    assert.equal(j.fee, r1.fee.toString());
+    assert.equal(j.logs[0]!.topics[1], Buffer.from(alice.address).toString('hex'));
+    assert.equal(j.logs[0]!.data, '2c01000000000000');
     assert.equal(balanceOf(bob.address), 300n);
 
     const r2 = w.call(alice, token, 'approve', concatBytes(bob.address, abi.u64(100)));

@@ -5,11 +5,14 @@ import { ed25519 } from '@keel/crypto';
 import { DecodeError, hexToBytes } from '@keel/util';
 import {
   decodeTx,
+  decodeTxList,
   encodeTx,
+  encodeTxList,
   encodeUnsignedTx,
   type SignedTx,
   TX_SIGNING_DOMAIN,
   txHash,
+  txSignatureChecks,
   txSigningPayload,
   verifyTxSignature,
 } from '../../src/index.ts';
@@ -97,5 +100,34 @@ describe('transaction encoding', () => {
     assert.throws(() => encodeTx({ ...t, gasLimit: 1.5 }), /gasLimit/);
     assert.throws(() => encodeTx({ ...t, chainId: '' }), /chain id/);
     assert.throws(() => encodeTx({ ...t, to: hexToBytes('00') } as SignedTx), /to must be 32/);
+  });
+});
+
+describe('block payloads and signature checks', () => {
+  test('tx list round trip, bounded decoding', () => {
+    const txs = sampleTxs();
+    const payload = encodeTxList(txs);
+    const back = decodeTxList(payload);
+    assert.deepEqual(
+      back.map((b) => decodeTx(b)),
+      txs,
+    );
+    assert.deepEqual(decodeTxList(encodeTxList([])), []);
+    assert.throws(() => decodeTxList(Uint8Array.of(0xff, 0xff, 0xff, 0x7f)), /claims/);
+    assert.throws(() => decodeTxList(payload.subarray(0, payload.length - 1)), DecodeError);
+    assert.throws(() => decodeTxList(new Uint8Array([...payload, 0])), /trailing/);
+    assert.throws(() => decodeTxList(payload, { maxTxs: 2 }), /claims 5/);
+    const big = Uint8Array.of(1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff);
+    assert.throws(() => decodeTxList(big), /over 614400/);
+  });
+
+  test('signature checks are the ones verifyTxSignature performs', () => {
+    const txs = sampleTxs();
+    const checks = txSignatureChecks(txs.map((t) => encodeTx(t)));
+    assert.equal(checks.length, txs.length);
+    for (const c of checks) {
+      assert.ok(ed25519.verify(c.signature, c.message, c.publicKey));
+      assert.deepEqual(c.message, txSigningPayload(txs[c.index]!));
+    }
   });
 });

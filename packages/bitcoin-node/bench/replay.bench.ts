@@ -89,14 +89,20 @@ export const main: BenchMain = async (h) => {
         unit: 'inputs/s',
       });
       if (!workers) {
-        // signature verification time against the whole replay (wall = CPU on one thread)
+        // one thread: wall time is CPU time; the anchor is the signature verifications alone
+        h.report({
+          bench: 'replay',
+          metric: `${tag}: replay time`,
+          value: r.elapsedMs,
+          unit: 'ms',
+          anchor: 'signature checks alone',
+          anchorValue: r.sigMs,
+        });
         h.report({
           bench: 'replay',
           metric: `${tag}: signature checks share of time`,
           value: r.sigMs / r.elapsedMs,
           unit: 'ratio',
-          anchor: 'signature checks alone (ms)',
-          anchorValue: r.sigMs,
         });
       }
       h.report({

@@ -204,3 +204,14 @@ test('extension 0x0001 messages carry extension_type 1 in the header', () => {
   asCore[0] = 0;
   assert.throws(() => decodeMessage(asCore));
 });
+
+test('U256 ↔ bigint is little-endian (03 §3.1)', async () => {
+  const { bigIntToU256, u256ToBigInt } = await import('../../src/index.ts');
+  const b = new Uint8Array(33);
+  b[1] = 1; // sub-array at offset 1: value 1
+  assert.equal(u256ToBigInt(b.subarray(1)), 1n);
+  b[32] = 0x80;
+  assert.equal(u256ToBigInt(b.subarray(1)), (1n << 255n) | 1n);
+  assert.deepEqual(bigIntToU256((1n << 255n) | 1n), b.subarray(1));
+  assert.throws(() => u256ToBigInt(new Uint8Array(31)));
+});

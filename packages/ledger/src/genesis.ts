@@ -69,6 +69,11 @@ export function createGenesisState(
     });
     if (err) throw bad(`validators[${i}] (${bytesToHex(v.address)}): ${err}`);
   }
+  // No account can ever exceed u128 if the whole supply fits in it (fees only burn or move).
+  const supply =
+    config.balances.reduce((t, b) => t + b.amount, 0n) +
+    config.validators.reduce((t, v) => t + v.stake, 0n);
+  if (supply > MAX_U128) throw bad(`total supply ${supply} exceeds u128`);
   const state = overlay.commit();
   return { state, stateRoot: state.root() };
 }

@@ -82,6 +82,7 @@ export function contractAddress(from: Uint8Array, nonce: bigint): Uint8Array {
 }
 
 const ZERO_ADDRESS = new Uint8Array(32);
+const MAX_NONCE = (1n << 64n) - 1n;
 
 /**
  * The ledger's state transition: transaction checks, `applyBlock`, read-only contract calls.
@@ -163,6 +164,8 @@ export class Ledger {
         `nonce ${tx.nonce} is below the account nonce ${acct.nonce}`,
         { expected: acct.nonce.toString() },
       );
+    if (acct.nonce === MAX_NONCE)
+      throw new InvalidTxError(TxRejectReason.NONCE_TOO_HIGH, 'the account nonce is exhausted');
     if (tx.nonce > acct.nonce && !allowFutureNonce)
       throw new InvalidTxError(
         TxRejectReason.NONCE_TOO_HIGH,

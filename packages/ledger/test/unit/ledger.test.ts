@@ -259,3 +259,33 @@ describe('state commitment, snapshots and the KvStore', () => {
     assert.deepEqual(loaded.root(), r.stateRoot);
   });
 });
+
+describe('genesis limits', () => {
+  test('a supply over u128 is refused, so no balance can overflow later', () => {
+    const half = 1n << 127n;
+    assert.throws(
+      () =>
+        createGenesisState(L, {
+          chainId: CHAIN_ID,
+          balances: [
+            { address: alice.address, amount: half },
+            { address: bob.address, amount: half },
+          ],
+          validators: [
+            {
+              address: validatorKeys(0).account.address,
+              stake: 10_000n,
+              blsPublicKey: validatorKeys(0).blsPublicKey,
+              blsPop: validatorKeys(0).blsPop,
+              vrfPublicKey: validatorKeys(0).vrfPublicKey,
+            },
+          ],
+        }),
+      /total supply .* exceeds u128/,
+    );
+    assert.throws(
+      () => createGenesisState(L, { chainId: 'bad id', balances: [], validators: [] }),
+      /chainId must be/,
+    );
+  });
+});

@@ -1,7 +1,8 @@
 // `keel bench replay`: replay of a generated regtest chain of real, signed transactions of
 // every output kind, per dbcache size, each run in its own process; plus the LMDB/LevelDB
 // store comparison. KEEL_BENCH_REPLAY_BLOCKS sets the number of spending blocks (default
-// 300 × scale, 10 transactions of 2 inputs each).
+// 300 × scale, 10 transactions of 2 inputs each) and KEEL_BENCH_REPLAY_OUTPUTS the outputs per
+// transaction (default 2; more grows the UTXO set to exercise the cache sizes).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,8 @@ export const main: BenchMain = async (h) => {
     const chain = new RegtestChain({ backend, seed: 7, keySlots: 8 });
     const g0 = performance.now();
     for (let i = 0; i < 101; i++) chain.mine();
-    for (let i = 0; i < spending; i++) chain.mine({ txs: 10, inputs: 2 });
+    const outputs = Number(process.env.KEEL_BENCH_REPLAY_OUTPUTS ?? 2);
+    for (let i = 0; i < spending; i++) chain.mine({ txs: 10, inputs: 2, outputs });
     h.log(
       `generated ${chain.height} blocks in ${((performance.now() - g0) / 1000).toFixed(1)} s (${backend.name})`,
     );

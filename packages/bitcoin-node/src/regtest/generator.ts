@@ -33,6 +33,7 @@ interface WalletCoin {
   slot: number;
   height: number;
   coinbase: boolean;
+  spent?: boolean;
 }
 
 export interface RegtestChainOptions {
@@ -54,6 +55,8 @@ export class RegtestChain {
   /** Blocks after genesis, index = height - 1. */
   blocks: Block[] = [];
   private wallet: WalletCoin[] = [];
+  /** Wallet entries before this index are all spent. */
+  private head = 0;
   private rng: SeededRng;
   private tipHeader: BlockHeader = params.genesis.header;
   private kindCounter = 0;
@@ -80,7 +83,7 @@ export class RegtestChain {
     const c = Object.create(RegtestChain.prototype) as RegtestChain;
     Object.assign(c, this);
     c.blocks = this.blocks.slice();
-    c.wallet = this.wallet.slice();
+    c.wallet = this.wallet.map((w) => ({ ...w }));
     c.rng = this.rng.fork(tag);
     c.spentKinds = { ...this.spentKinds };
     return c;
@@ -96,22 +99,26 @@ export class RegtestChain {
     return { value, scriptPubKey: this.keys.scriptPubKey(kind, slot), kind, slot };
   }
 
-  /** Builds one spending transaction from up to `maxInputs` mature coins, or null. */
-  private spendTx(height: number, maxInputs: number): Transaction | null {
+  /**
+   * Builds one spending transaction from up to `maxInputs` mature coins (oldest first) paying
+   * `outputs` outputs, or null when nothing is spendable.
+   */
+  private spendTx(height: number, maxInputs: number, outputs: number): Transaction | null {
     const mature = (c: WalletCoin) => !c.coinbase || height - c.height >= COINBASE_MATURITY;
     const picked: WalletCoin[] = [];
-    for (let i = 0; i < this.wallet.length && picked.length < maxInputs; i++) {
+    for (let i = this.head; i < this.wallet.length && picked.length < maxInputs; i++) {
       const c = this.wallet[i]!;
-      if (mature(c) && c.height < height) picked.push(c);
+      if (!c.spent && mature(c) && c.height < height) picked.push(c);
     }
     const total = picked.reduce((s, c) => s + c.value, 0n) - FEE;
     if (picked.length === 0 || total < DUST) return null;
-    const set = new Set(picked);
-    this.wallet = this.wallet.filter((c) => !set.has(c));
-    const outs =
-      total > 4n * DUST
-        ? [this.payTo(total / 2n), this.payTo(total - total / 2n)]
-        : [this.payTo(total)];
+    for (const c of picked) c.spent = true;
+    while (this.head < this.wallet.length && this.wallet[this.head]!.spent) this.head++;
+    let n = Math.max(1, outputs);
+    while (n > 1 && total < BigInt(n) * 2n * DUST) n--;
+    const outs = Array.from({ length: n }, (_, k) =>
+      this.payTo(k === n - 1 ? total - (total / BigInt(n)) * BigInt(n - 1) : total / BigInt(n)),
+    );
     const tx: Transaction = {
       version: 2,
       inputs: picked.map((c) => ({
@@ -133,15 +140,22 @@ export class RegtestChain {
   }
 
   /**
-   * Mines the next block with up to `txs` spending transactions of up to `inputs` inputs
-   * each; `tamper` may change the signed transactions (for invalid-block tests).
+   * Mines the next block with up to `txs` spending transactions of up to `inputs` inputs and
+   * `outputs` outputs each; `tamper` may change the signed transactions (for invalid-block tests).
    */
-  mine(o: { txs?: number; inputs?: number; tamper?: (txs: Transaction[]) => void } = {}): Block {
+  mine(
+    o: {
+      txs?: number;
+      inputs?: number;
+      outputs?: number;
+      tamper?: (txs: Transaction[]) => void;
+    } = {},
+  ): Block {
     const height = this.height + 1;
     const txs: Transaction[] = [];
     let fees = 0n;
     for (let i = 0; i < (o.txs ?? 0); i++) {
-      const tx = this.spendTx(height, o.inputs ?? 2);
+      const tx = this.spendTx(height, o.inputs ?? 2, o.outputs ?? 2);
       if (!tx) break;
       txs.push(tx);
       fees += FEE;

@@ -59,6 +59,7 @@ process.stdout.write(
     sigMs,
     sigs,
     scriptMs: s.scriptMs,
+    connectMs: s.connectMs,
     hits: s.cacheHits,
     misses: s.cacheMisses,
     flushes: s.flushes,

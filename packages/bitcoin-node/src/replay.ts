@@ -88,6 +88,8 @@ export interface ReplaySummary {
   cacheHits: number;
   cacheMisses: number;
   scriptMs: number;
+  /** Time in the disconnect/connect loop (elapsedMs minus scanning, opening, loading). */
+  connectMs: number;
   elapsedMs: number;
   /** Blocks found invalid (and every block building on them skipped). */
   invalid: Array<{ height: number; hash: string; reason: string }>;
@@ -114,6 +116,7 @@ interface Counters {
   txs: number;
   inputs: number;
   scriptMs: number;
+  connectMs: number;
 }
 
 /**
@@ -144,6 +147,7 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
     txs: 0,
     inputs: 0,
     scriptMs: 0,
+    connectMs: 0,
   };
   const resumedFrom = cs.height;
   const invalid: ReplaySummary['invalid'] = [];
@@ -154,6 +158,7 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
     checkStoredChain(cs, index);
     const cps = new Map((o.checkpoints ?? []).map((cp) => [cp.height, cp]));
     if (cs.height === 0) atHeight(cs, 0, cps, o);
+    const tLoop = now();
     const ctx: Ctx = {
       o,
       cs,
@@ -181,6 +186,7 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
         break;
       }
     }
+    c.connectMs = now() - tLoop;
     await cs.flush();
   } catch (e) {
     // keep what was validated: the cache holds only fully connected blocks

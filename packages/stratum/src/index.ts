@@ -79,6 +79,7 @@ export {
 } from './codec/dataTypes.ts';
 export {
   CHANNEL_MSG_BIT,
+  channelIdOf,
   decodeFrame,
   decodeFrameHeader,
   defaultFrameLimits,

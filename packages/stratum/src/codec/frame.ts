@@ -202,3 +202,19 @@ export class FrameReader {
     return out;
   }
 }
+
+/**
+ * The channel a channel message is for: its payload's first four bytes as U32 (03 §3.2). Lets a
+ * proxy route messages of unknown extensions without decoding them (03 §3.4).
+ */
+export function channelIdOf(frame: Sv2Frame): number {
+  if (!frame.header.channelMsg) {
+    throw new StratumError(
+      StratumErrorCode.INVALID_VALUE,
+      'not a channel message (channel_msg bit unset)',
+    );
+  }
+  if (frame.payload.length < 4)
+    throw malformed('channel message shorter than its 4-byte channel_id');
+  return new BufferReader(frame.payload).u32le();
+}

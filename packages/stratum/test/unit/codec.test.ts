@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bytesToHex, hexToBytes } from '@keel/util';
 import {
+  channelIdOf,
   decodeFrame,
   decodeMessage,
   decodePayload,
@@ -214,4 +215,25 @@ test('U256 ↔ bigint is little-endian (03 §3.1)', async () => {
   assert.equal(u256ToBigInt(b.subarray(1)), (1n << 255n) | 1n);
   assert.deepEqual(bigIntToU256((1n << 255n) | 1n), b.subarray(1));
   assert.throws(() => u256ToBigInt(new Uint8Array(31)));
+});
+
+test('channelIdOf reads the U32 channel_id of channel messages, known or not', () => {
+  const f = decodeFrame(
+    encodeMessage({
+      type: 'SetTarget',
+      payload: { channelId: 0x01020304, maximumTarget: new Uint8Array(32) },
+    }),
+  );
+  assert.equal(channelIdOf(f), 0x01020304);
+  const unknown = decodeFrame(hexToBytes('00c0ee050000' + '0700000099'));
+  assert.equal(unknown.header.extensionType, 0x4000);
+  assert.equal(channelIdOf(unknown), 7);
+  assert.throws(
+    () => channelIdOf(decodeFrame(hexToBytes('408001020000aabb'))),
+    code(StratumErrorCode.MALFORMED),
+  );
+  assert.throws(
+    () => channelIdOf(decodeFrame(hexToBytes('000001060000' + '020000000000'))),
+    code(StratumErrorCode.INVALID_VALUE),
+  );
 });

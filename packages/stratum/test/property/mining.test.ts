@@ -60,9 +60,9 @@ test('any template: the joined coinbase parses with @keel/bitcoin and carries ev
       assert.equal(tx.locktime, t.coinbaseTxLocktime);
       assert.equal(tx.outputs.length, 1 + t.coinbaseTxOutputs.length);
       assert.equal(tx.outputs[0]!.value, t.coinbaseTxValueRemaining);
-      t.coinbaseTxOutputs.forEach((o, i) =>
-        assert.deepEqual(encodeCoinbaseOutput(tx.outputs[i + 1]!), o),
-      );
+      for (const [i, o] of t.coinbaseTxOutputs.entries()) {
+        assert.deepEqual(encodeCoinbaseOutput(tx.outputs[i + 1]!), o);
+      }
       // The job's merkle root folds the real txid.
       let acc = txid(tx);
       for (const h of t.merklePath) acc = sha256dNode(acc, h);

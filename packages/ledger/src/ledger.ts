@@ -18,8 +18,7 @@ import { readAccount, writeAccount } from './state/account.ts';
 import { codeKey, META_CHAIN_ID } from './state/keys.ts';
 import { type LedgerState, StateOverlay, type StateWrite } from './state/ledgerState.ts';
 import { LedgerRuntimeState } from './state/runtimeState.ts';
-import { decodeTx, encodeTx, txHash } from './tx/encoding.ts';
-import { verifyTxSignature } from './tx/sign.ts';
+import { decodeTx, encodeTx, TX_SIGNING_DOMAIN, txHash } from './tx/encoding.ts';
 import type { SignedTx } from './tx/types.ts';
 import type { LedgerBlockContext, Receipt, ReceiptStatus } from './types.ts';
 import { addStake, readValidatorSet, removeStake, type ValidatorRecord } from './validators.ts';
@@ -120,9 +119,12 @@ export class Ledger {
   }
 
   /** Everything about a transaction that does not depend on state. Throws `InvalidTxError`. */
-  private checkStateless(state: StateReader, tx: SignedTx, verifySig: boolean): number {
-    const chainId = state.get(META_CHAIN_ID);
-    const want = chainId ? new TextDecoder().decode(chainId) : undefined;
+  private checkStateless(
+    want: string | undefined,
+    tx: SignedTx,
+    encoded: Uint8Array,
+    verifySig: boolean,
+  ): number {
     if (tx.chainId !== want)
       throw new InvalidTxError(
         TxRejectReason.CHAIN_ID,
@@ -138,14 +140,20 @@ export class Ledger {
         TxRejectReason.GAS_LIMIT_TOO_HIGH,
         `gas limit ${tx.gasLimit} exceeds ${this.params.maxTxGas}`,
       );
-    const intrinsic = this.intrinsicGas(tx);
+    const intrinsic = this.intrinsicGas(tx, encoded.length);
     if (tx.gasLimit < intrinsic)
       throw new InvalidTxError(
         TxRejectReason.INTRINSIC_GAS,
         `gas limit ${tx.gasLimit} is below the intrinsic gas ${intrinsic}`,
       );
-    if (verifySig && !verifyTxSignature(tx, { ed25519: this.ed25519, limits: this.limits }))
-      throw new InvalidTxError(TxRejectReason.SIGNATURE, 'invalid signature');
+    if (verifySig) {
+      // the signing payload is the domain tag and the encoding without its signature
+      const payload = new Uint8Array(TX_SIGNING_DOMAIN.length + encoded.length - 64);
+      payload.set(TX_SIGNING_DOMAIN, 0);
+      payload.set(encoded.subarray(0, encoded.length - 64), TX_SIGNING_DOMAIN.length);
+      if (!this.ed25519.verify(tx.signature, payload, tx.from))
+        throw new InvalidTxError(TxRejectReason.SIGNATURE, 'invalid signature');
+    }
     return intrinsic;
   }
 
@@ -193,7 +201,8 @@ export class Ledger {
   ): CheckTxResult {
     try {
       const t = tx instanceof Uint8Array ? decodeTx(tx, this.limits) : tx;
-      const intrinsicGas = this.checkStateless(state, t, true);
+      const encoded = tx instanceof Uint8Array ? tx : encodeTx(t, this.limits);
+      const intrinsicGas = this.checkStateless(chainIdOf(state), t, encoded, true);
       const futureNonce = this.checkStateful(state, t, opts.allowFutureNonce ?? false);
       if (t.kind === 'deploy') {
         try {
@@ -205,7 +214,7 @@ export class Ledger {
       }
       return {
         ok: true,
-        txHash: txHash(tx instanceof Uint8Array ? tx : encodeTx(t, this.limits)),
+        txHash: txHash(encoded),
         intrinsicGas,
         maxCost: this.maxCost(t),
         futureNonce,
@@ -236,6 +245,7 @@ export class Ledger {
     opts: ApplyBlockOptions = {},
   ): BlockResult {
     const overlay = new StateOverlay(state);
+    const chainId = chainIdOf(state);
     const receipts: Receipt[] = [];
     const applied: number[] = [];
     const rejected: { index: number; error: InvalidTxError }[] = [];
@@ -249,7 +259,7 @@ export class Ledger {
       try {
         tx = raw instanceof Uint8Array ? decodeTx(raw, this.limits) : raw;
         encoded = raw instanceof Uint8Array ? raw : encodeTx(tx, this.limits);
-        this.checkStateless(overlay, tx, !opts.signaturesVerified);
+        this.checkStateless(chainId, tx, encoded, !opts.signaturesVerified);
         this.checkStateful(overlay, tx, false);
         if (tx.gasLimit > gasBudget)
           throw new InvalidTxError(TxRejectReason.GAS_LIMIT_TOO_HIGH, 'block gas limit exceeded');
@@ -481,6 +491,11 @@ export class Ledger {
   stakeAtGenesis(overlay: StateOverlay, req: Parameters<typeof addStake>[1]): string | undefined {
     return addStake(overlay, req, this.params, this.bls);
   }
+}
+
+function chainIdOf(state: StateReader): string | undefined {
+  const b = state.get(META_CHAIN_ID);
+  return b ? new TextDecoder().decode(b) : undefined;
 }
 
 interface StateReader {

@@ -307,9 +307,16 @@ async function connectTip(ctx: Ctx, entry: BlockIndexEntry, chain: ChainView): P
   let verdict: Verdict = prepared;
   if (prepared.ok) {
     const s = ctx.now();
-    verdict = ctx.pool
-      ? await ctx.pool.run(prepared.scriptChecks)
-      : runScriptChecks(prepared.scriptChecks, ctx.secp);
+    try {
+      verdict = ctx.pool
+        ? await ctx.pool.run(prepared.scriptChecks)
+        : runScriptChecks(prepared.scriptChecks, ctx.secp);
+    } catch (e) {
+      // a worker failure says nothing about the block: take its coins back out before the
+      // caller flushes, so the stored coins stay those of the stored tip
+      undoPrepared(block, cs.cache, prepared, opts);
+      throw e;
+    }
     c.scriptMs += ctx.now() - s;
     if (!verdict.ok) undoPrepared(block, cs.cache, prepared, opts);
   }

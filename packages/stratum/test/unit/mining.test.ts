@@ -19,6 +19,7 @@ import {
   merkleRootFromPath,
   type NewTemplate,
   nbitsToTarget,
+  ShareAckBatcher,
   ShareError,
   ShareTracker,
   standardJobMessage,
@@ -336,4 +337,28 @@ test('SetCustomMiningJob → job: same coinbase split as the equivalent template
     joinCoinbase(custom.coinbaseTxPrefix, new Uint8Array(8), custom.coinbaseTxSuffix),
   );
   assert.equal(tx.outputs[0]!.value, 5_000_000_000n);
+});
+
+test('ShareAckBatcher: one Success per N shares per channel, flush on demand, sums difficulty', () => {
+  const b = new ShareAckBatcher(3);
+  assert.equal(b.accept(1, 10, 5n), undefined);
+  assert.equal(b.accept(2, 1, 7n), undefined);
+  assert.equal(b.accept(1, 11, 5n), undefined);
+  assert.deepEqual(b.accept(1, 12, 6n), {
+    channelId: 1,
+    lastSequenceNumber: 12,
+    newSubmitsAcceptedCount: 3,
+    newSharesSum: 16n,
+  });
+  assert.equal(b.flush(1), undefined);
+  assert.deepEqual(b.flushAll(), [
+    { channelId: 2, lastSequenceNumber: 1, newSubmitsAcceptedCount: 1, newSharesSum: 7n },
+  ]);
+  assert.deepEqual(b.flushAll(), []);
+  assert.deepEqual(new ShareAckBatcher(1).accept(4, 0, 1n), {
+    channelId: 4,
+    lastSequenceNumber: 0,
+    newSubmitsAcceptedCount: 1,
+    newSharesSum: 1n,
+  });
 });

@@ -128,6 +128,9 @@ test('a malicious module is rejected with a clear error; bad arguments too', () 
   const bad = keel('call', '--state', state, 'xyz', 'get', '--gas', '10');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /ADDRESS must be 32 bytes of hex/);
+  const empty = keel('call', '--state', join(dir, 'nothing'), 'ab'.repeat(32), 'get', '--gas', '9');
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /holds no contract state yet/);
   const noGas = keel('call', '--state', state, 'ab'.repeat(32), 'get');
   assert.notEqual(noGas.code, 0);
   assert.match(noGas.stderr, /--gas/);

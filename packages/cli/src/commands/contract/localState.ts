@@ -67,11 +67,13 @@ function genesis(ledger: Ledger, seed: Uint8Array): LedgerState {
   }).state;
 }
 
-/** Opens the sandbox in `dir`, creating it (and the directory) on first use. */
-export function openLocalState(dir: string): LocalState {
+/** Opens the sandbox in `dir`, creating it (and the directory) on first use when `create`. */
+export function openLocalState(dir: string, opts: { create?: boolean } = {}): LocalState {
   const ledger = createLedger();
   const path = join(dir, STATE_FILE);
   if (!existsSync(path)) {
+    if (!opts.create)
+      throw new CliError(`${dir} holds no contract state yet (keel contract deploy creates it)`);
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {

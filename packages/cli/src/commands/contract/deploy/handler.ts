@@ -16,7 +16,7 @@ export async function deployHandler(file: string, opts: DeployOptions): Promise<
   const code = readWasm(file);
   const initInput = parseHexArg('--init-args', opts.initArgs);
   return withLock(opts.state, () => {
-    const s = openLocalState(opts.state);
+    const s = openLocalState(opts.state, { create: true });
     let codeHash: Uint8Array;
     try {
       codeHash = s.ledger.runtime.validate(code).codeHash;

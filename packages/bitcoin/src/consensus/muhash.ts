@@ -48,51 +48,170 @@ function invMod(a: bigint): bigint {
   return t0 < 0n ? t0 + MUHASH_PRIME : t0;
 }
 
-const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
-
-/** RFC 8439 §2.3 ChaCha20 block function: 64 keystream bytes for (key, counter, zero nonce). */
-function chacha20Block(key: Uint32Array, counter: number, out: Uint8Array, at: number): void {
-  const s = new Uint32Array(16);
-  s[0] = 0x61707865;
-  s[1] = 0x3320646e;
-  s[2] = 0x79622d32;
-  s[3] = 0x6b206574;
-  s.set(key, 4);
-  s[12] = counter;
-  const x = s.slice();
-  const qr = (a: number, b: number, c: number, d: number) => {
-    x[a] = (x[a]! + x[b]!) | 0;
-    x[d] = rotl(x[d]! ^ x[a]!, 16);
-    x[c] = (x[c]! + x[d]!) | 0;
-    x[b] = rotl(x[b]! ^ x[c]!, 12);
-    x[a] = (x[a]! + x[b]!) | 0;
-    x[d] = rotl(x[d]! ^ x[a]!, 8);
-    x[c] = (x[c]! + x[d]!) | 0;
-    x[b] = rotl(x[b]! ^ x[c]!, 7);
-  };
-  for (let i = 0; i < 10; i++) {
-    qr(0, 4, 8, 12);
-    qr(1, 5, 9, 13);
-    qr(2, 6, 10, 14);
-    qr(3, 7, 11, 15);
-    qr(0, 5, 10, 15);
-    qr(1, 6, 11, 12);
-    qr(2, 7, 8, 13);
-    qr(3, 4, 9, 14);
+/**
+ * RFC 8439 §2.3 ChaCha20 keystream for (key, zero nonce), block counters 0..n-1, as 32-bit
+ * words into `out`. Straight-line with locals: this runs for every coin added or spent.
+ */
+function chacha20Keystream(k: Uint32Array, out: Uint32Array): void {
+  for (let ctr = 0; ctr < out.length / 16; ctr++) {
+    let x0 = 0x61707865;
+    let x1 = 0x3320646e;
+    let x2 = 0x79622d32;
+    let x3 = 0x6b206574;
+    let x4 = k[0]!;
+    let x5 = k[1]!;
+    let x6 = k[2]!;
+    let x7 = k[3]!;
+    let x8 = k[4]!;
+    let x9 = k[5]!;
+    let x10 = k[6]!;
+    let x11 = k[7]!;
+    let x12 = ctr;
+    let x13 = 0;
+    let x14 = 0;
+    let x15 = 0;
+    for (let i = 0; i < 10; i++) {
+      // column rounds
+      x0 = (x0 + x4) | 0;
+      x12 ^= x0;
+      x12 = (x12 << 16) | (x12 >>> 16);
+      x8 = (x8 + x12) | 0;
+      x4 ^= x8;
+      x4 = (x4 << 12) | (x4 >>> 20);
+      x0 = (x0 + x4) | 0;
+      x12 ^= x0;
+      x12 = (x12 << 8) | (x12 >>> 24);
+      x8 = (x8 + x12) | 0;
+      x4 ^= x8;
+      x4 = (x4 << 7) | (x4 >>> 25);
+      x1 = (x1 + x5) | 0;
+      x13 ^= x1;
+      x13 = (x13 << 16) | (x13 >>> 16);
+      x9 = (x9 + x13) | 0;
+      x5 ^= x9;
+      x5 = (x5 << 12) | (x5 >>> 20);
+      x1 = (x1 + x5) | 0;
+      x13 ^= x1;
+      x13 = (x13 << 8) | (x13 >>> 24);
+      x9 = (x9 + x13) | 0;
+      x5 ^= x9;
+      x5 = (x5 << 7) | (x5 >>> 25);
+      x2 = (x2 + x6) | 0;
+      x14 ^= x2;
+      x14 = (x14 << 16) | (x14 >>> 16);
+      x10 = (x10 + x14) | 0;
+      x6 ^= x10;
+      x6 = (x6 << 12) | (x6 >>> 20);
+      x2 = (x2 + x6) | 0;
+      x14 ^= x2;
+      x14 = (x14 << 8) | (x14 >>> 24);
+      x10 = (x10 + x14) | 0;
+      x6 ^= x10;
+      x6 = (x6 << 7) | (x6 >>> 25);
+      x3 = (x3 + x7) | 0;
+      x15 ^= x3;
+      x15 = (x15 << 16) | (x15 >>> 16);
+      x11 = (x11 + x15) | 0;
+      x7 ^= x11;
+      x7 = (x7 << 12) | (x7 >>> 20);
+      x3 = (x3 + x7) | 0;
+      x15 ^= x3;
+      x15 = (x15 << 8) | (x15 >>> 24);
+      x11 = (x11 + x15) | 0;
+      x7 ^= x11;
+      x7 = (x7 << 7) | (x7 >>> 25);
+      // diagonal rounds
+      x0 = (x0 + x5) | 0;
+      x15 ^= x0;
+      x15 = (x15 << 16) | (x15 >>> 16);
+      x10 = (x10 + x15) | 0;
+      x5 ^= x10;
+      x5 = (x5 << 12) | (x5 >>> 20);
+      x0 = (x0 + x5) | 0;
+      x15 ^= x0;
+      x15 = (x15 << 8) | (x15 >>> 24);
+      x10 = (x10 + x15) | 0;
+      x5 ^= x10;
+      x5 = (x5 << 7) | (x5 >>> 25);
+      x1 = (x1 + x6) | 0;
+      x12 ^= x1;
+      x12 = (x12 << 16) | (x12 >>> 16);
+      x11 = (x11 + x12) | 0;
+      x6 ^= x11;
+      x6 = (x6 << 12) | (x6 >>> 20);
+      x1 = (x1 + x6) | 0;
+      x12 ^= x1;
+      x12 = (x12 << 8) | (x12 >>> 24);
+      x11 = (x11 + x12) | 0;
+      x6 ^= x11;
+      x6 = (x6 << 7) | (x6 >>> 25);
+      x2 = (x2 + x7) | 0;
+      x13 ^= x2;
+      x13 = (x13 << 16) | (x13 >>> 16);
+      x8 = (x8 + x13) | 0;
+      x7 ^= x8;
+      x7 = (x7 << 12) | (x7 >>> 20);
+      x2 = (x2 + x7) | 0;
+      x13 ^= x2;
+      x13 = (x13 << 8) | (x13 >>> 24);
+      x8 = (x8 + x13) | 0;
+      x7 ^= x8;
+      x7 = (x7 << 7) | (x7 >>> 25);
+      x3 = (x3 + x4) | 0;
+      x14 ^= x3;
+      x14 = (x14 << 16) | (x14 >>> 16);
+      x9 = (x9 + x14) | 0;
+      x4 ^= x9;
+      x4 = (x4 << 12) | (x4 >>> 20);
+      x3 = (x3 + x4) | 0;
+      x14 ^= x3;
+      x14 = (x14 << 8) | (x14 >>> 24);
+      x9 = (x9 + x14) | 0;
+      x4 ^= x9;
+      x4 = (x4 << 7) | (x4 >>> 25);
+    }
+    const o = ctr * 16;
+    out[o] = x0 + 0x61707865;
+    out[o + 1] = x1 + 0x3320646e;
+    out[o + 2] = x2 + 0x79622d32;
+    out[o + 3] = x3 + 0x6b206574;
+    out[o + 4] = x4 + k[0]!;
+    out[o + 5] = x5 + k[1]!;
+    out[o + 6] = x6 + k[2]!;
+    out[o + 7] = x7 + k[3]!;
+    out[o + 8] = x8 + k[4]!;
+    out[o + 9] = x9 + k[5]!;
+    out[o + 10] = x10 + k[6]!;
+    out[o + 11] = x11 + k[7]!;
+    out[o + 12] = x12 + ctr;
+    out[o + 13] = x13;
+    out[o + 14] = x14;
+    out[o + 15] = x15;
   }
-  const view = new DataView(out.buffer, out.byteOffset + at, 64);
-  for (let i = 0; i < 16; i++) view.setUint32(i * 4, (x[i]! + s[i]!) >>> 0, true);
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Little-endian bytes to a BigInt (one hex parse: much cheaper than limb-wise shifts). */
+function leBytesToBigInt(bytes: Uint8Array): bigint {
+  let h = '0x';
+  for (let i = bytes.length - 1; i >= 0; i--) h += HEX[bytes[i]!];
+  return BigInt(h);
+}
+
+const keyWords = new Uint32Array(8);
+const stream = new Uint32Array(NUM3072_BYTES / 4);
+const streamView = new DataView(stream.buffer);
+const streamBytes = new Uint8Array(stream.buffer);
 
 /** Core's ToNum3072: the group element a piece of data maps to. */
 export function muhashElement(data: Uint8Array): bigint {
   const h = sha256(data);
   const dv = new DataView(h.buffer, h.byteOffset, 32);
-  const key = new Uint32Array(8);
-  for (let i = 0; i < 8; i++) key[i] = dv.getUint32(i * 4, true);
-  const stream = new Uint8Array(NUM3072_BYTES);
-  for (let c = 0; c < NUM3072_BYTES / 64; c++) chacha20Block(key, c, stream, c * 64);
-  return bytesToBigIntLE(stream);
+  for (let i = 0; i < 8; i++) keyWords[i] = dv.getUint32(i * 4, true);
+  chacha20Keystream(keyWords, stream);
+  // words to little-endian bytes whatever the platform's byte order
+  for (let i = 0; i < stream.length; i++) streamView.setUint32(i * 4, stream[i]!, true);
+  return leBytesToBigInt(streamBytes);
 }
 
 /** A running MuHash3072 over a multiset of byte strings (Core's MuHash3072). */

@@ -1,15 +1,28 @@
 // A second SV2 Noise implementation written straight from sv2-spec 04 (§4.4 operations, §4.5
 // acts, §4.5.3 certificate, §4.6 framing), for cross-checking src/noise. It shares no code with
-// @keel/crypto's Noise engine or src/noise: only hash/HMAC, the AEAD, EllSwift and BIP340
-// primitives, each of which @keel/crypto tests against published vectors.
-import { open, seal } from '@keel/crypto/aead';
-import { hmacSha256, sha256 } from '@keel/crypto/hashes';
-import {
-  ellswiftCreate,
-  ellswiftDecode,
-  ellswiftEcdhXonly,
-  nobleSecp256k1,
-} from '@keel/crypto/secp256k1';
+// @keel/crypto or src/noise: SHA-256, HMAC and ChaCha20-Poly1305 come from node:crypto
+// (OpenSSL); ElligatorSwift decoding, x-only ECDH and BIP340 are BigInt code in refSecp.ts.
+// The one borrowed piece is @keel/crypto's ElligatorSwift *encoder* for the reference's own
+// keys (any valid encoding works, and decoding it is refSecp's job).
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { ellswiftCreate } from '@keel/crypto/secp256k1';
+import { refEcdhXonly, refEllswiftDecode, refSchnorrSign, refSchnorrVerify } from './refSecp.ts';
+
+const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
+const hmacSha256 = (k: Uint8Array, d: Uint8Array) =>
+  new Uint8Array(createHmac('sha256', k).update(d).digest());
+function seal(k: Uint8Array, n: Uint8Array, pt: Uint8Array, ad: Uint8Array): Uint8Array {
+  const c = createCipheriv('chacha20-poly1305', k, n, { authTagLength: 16 });
+  c.setAAD(ad, { plaintextLength: pt.length });
+  return new Uint8Array(Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]));
+}
+function open(k: Uint8Array, n: Uint8Array, ct: Uint8Array, ad: Uint8Array): Uint8Array {
+  if (ct.length < 16) throw new Error('ref: ciphertext shorter than a tag');
+  const d = createDecipheriv('chacha20-poly1305', k, n, { authTagLength: 16 });
+  d.setAAD(ad, { plaintextLength: ct.length - 16 });
+  d.setAuthTag(ct.subarray(ct.length - 16));
+  return new Uint8Array(Buffer.concat([d.update(ct.subarray(0, ct.length - 16)), d.final()]));
+}
 
 const enc = new TextEncoder();
 const cat = (...a: Uint8Array[]) => {
@@ -90,7 +103,7 @@ function ecdh(
   theirs: Uint8Array,
   initiator: boolean,
 ): Uint8Array {
-  const x = ellswiftEcdhXonly(theirs, sk);
+  const x = refEcdhXonly(theirs, sk);
   const tag = sha256(enc.encode('bip324_ellswift_xonly_ecdh'));
   return initiator
     ? sha256(cat(tag, tag, mine, theirs, x))
@@ -163,9 +176,8 @@ export class RefInitiator {
     const dv = new DataView(cert.buffer, cert.byteOffset);
     const from = dv.getUint32(2, true);
     const until = dv.getUint32(6, true);
-    const m = sha256(cat(cert.subarray(0, 10), ellswiftDecode(rs)));
-    if (!nobleSecp256k1.schnorrVerify(cert.subarray(10, 74), m, authority))
-      throw new Error('ref: bad cert');
+    const m = sha256(cat(cert.subarray(0, 10), refEllswiftDecode(rs)));
+    if (!refSchnorrVerify(cert.subarray(10, 74), m, authority)) throw new Error('ref: bad cert');
     if (now < from || now > until) throw new Error('ref: cert expired');
     const [c1, c2] = this.ss.split();
     return new RefTransport(c1, c2, this.ss.h);
@@ -193,8 +205,8 @@ export class RefResponder {
     dv.setUint16(0, this.validity.version, true);
     dv.setUint32(2, this.validity.validFrom, true);
     dv.setUint32(6, this.validity.notValidAfter, true);
-    const m = sha256(cat(v, ellswiftDecode(this.s.pub)));
-    const sig = nobleSecp256k1.schnorrSign(m, this.authoritySk, new Uint8Array(32).fill(9));
+    const m = sha256(cat(v, refEllswiftDecode(this.s.pub)));
+    const sig = refSchnorrSign(m, this.authoritySk, new Uint8Array(32).fill(9));
     const encCert = this.ss.encryptAndHash(cat(v, sig));
     const [c1, c2] = this.ss.split();
     return {

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nobleSecp256k1 } from '@keel/crypto/secp256k1';
+import {
+  ellswiftCreate,
+  ellswiftDecode,
+  ellswiftEcdhXonly,
+  nobleSecp256k1,
+} from '@keel/crypto/secp256k1';
 import { bytesToHex, hexToBytes, SeededRng } from '@keel/util';
 import {
   ACT_ONE_SIZE,
@@ -18,6 +23,13 @@ import {
   staticKeyFromPrivate,
 } from '../../src/index.ts';
 import { RefInitiator, RefResponder, refKey } from '../support/refNoise.ts';
+import {
+  refEcdhXonly,
+  refEllswiftDecode,
+  refSchnorrSign,
+  refSchnorrVerify,
+  refXOnly,
+} from '../support/refSecp.ts';
 
 const rng = new SeededRng(42);
 const random = (n: number) => rng.bytes(n);
@@ -232,4 +244,25 @@ test('authority key: the spec vector (04 §4.7.1) encodes and decodes; bad text 
   );
   assert.throws(() => decodeAuthorityKey('0OIl'), code(StratumErrorCode.INVALID_VALUE));
   assert.deepEqual(hexToBytes(bytesToHex(raw)), raw);
+});
+
+test('reference secp256k1 pieces agree with @keel/crypto (differential, random inputs)', () => {
+  for (let i = 0; i < 12; i++) {
+    const ell = rng.bytes(64);
+    if (i === 0) ell.fill(0, 0, 32); // u = 0 edge
+    if (i === 1) ell.fill(0, 32, 64); // t = 0 edge
+    assert.equal(bytesToHex(refEllswiftDecode(ell)), bytesToHex(ellswiftDecode(ell)));
+    const sk = rng.bytes(32);
+    assert.equal(bytesToHex(refEcdhXonly(ell, sk)), bytesToHex(ellswiftEcdhXonly(ell, sk)));
+    const ownEll = ellswiftCreate(sk, rng.bytes(32));
+    assert.equal(bytesToHex(refEllswiftDecode(ownEll)), bytesToHex(refXOnly(sk)));
+    const msg = rng.bytes(32);
+    const aux = rng.bytes(32);
+    const sig = refSchnorrSign(msg, sk, aux);
+    assert.equal(bytesToHex(sig), bytesToHex(nobleSecp256k1.schnorrSign(msg, sk, aux)));
+    assert.ok(refSchnorrVerify(sig, msg, refXOnly(sk)));
+    const bad = sig.slice();
+    bad[40] = (bad[40] ?? 0) ^ 1;
+    assert.equal(refSchnorrVerify(bad, msg, refXOnly(sk)), false);
+  }
 });

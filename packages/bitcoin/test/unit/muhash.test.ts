@@ -148,7 +148,8 @@ test('coinHashBytes is TxOutSer: outpoint, height*2+coinbase, value, script', ()
   );
   assert.equal(
     bytesToHex(bytes),
-    `${'ab'.repeat(32)}05000000` + '55010000' + '00f2052a01000000' + '025152',
+    // txid, vout 5, 170·2+1 = 341, 50 BTC, script length 2 and bytes
+    ['ab'.repeat(32), '05000000', '55010000', '00f2052a01000000', '025152'].join(''),
   );
 });
 

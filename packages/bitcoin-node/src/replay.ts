@@ -79,6 +79,9 @@ export interface ReplaySummary {
   /** Total amount in satoshis. */
   amount: bigint;
   resumedFrom: number;
+  /** Distinct blocks found in the files, and how many of them do not link to genesis. */
+  indexed: number;
+  unlinked: number;
   blocksConnected: number;
   blocksDisconnected: number;
   reorgs: number;
@@ -205,6 +208,8 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
     txouts: cs.stats.txouts,
     amount: cs.stats.amount,
     resumedFrom,
+    indexed: index.size,
+    unlinked: index.unlinked,
     ...c,
     flushes: cs.flushes,
     cacheHits: cs.cache.hits,

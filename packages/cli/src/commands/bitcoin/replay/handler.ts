@@ -143,6 +143,8 @@ export async function replayHandler(opts: ReplayCliOptions): Promise<number> {
     totalAmount: btc(summary.amount),
     totalAmountSat: summary.amount.toString(),
     resumedFrom: summary.resumedFrom,
+    blocksIndexed: summary.indexed,
+    blocksUnlinked: summary.unlinked,
     blocksConnected: summary.blocksConnected,
     blocksDisconnected: summary.blocksDisconnected,
     reorgs: summary.reorgs,

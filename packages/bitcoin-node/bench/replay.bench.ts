@@ -23,6 +23,7 @@ interface ChildResult {
   cpuMs: number;
   sigMs: number;
   connectMs: number;
+  scriptMs: number;
   sigs: number;
   hits: number;
   misses: number;
@@ -111,6 +112,12 @@ export const main: BenchMain = async (h) => {
           bench: 'replay',
           metric: `${tag}: signature checks share of block connection`,
           value: r.sigMs / r.connectMs,
+          unit: 'ratio',
+        });
+        h.report({
+          bench: 'replay',
+          metric: `${tag}: script checks (sighash, interpreter, signatures) share of block connection`,
+          value: r.scriptMs / r.connectMs,
           unit: 'ratio',
         });
       }

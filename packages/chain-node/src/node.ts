@@ -322,7 +322,9 @@ export class ChainNode {
         return;
       case 'rejected':
         this.metrics.rejected.inc({ verdict: ev.verdict });
+        this.log.debug({ from: ev.from, reason: ev.reason, peer: this.currentPeer }, 'rejected');
         if (ev.verdict === 'misbehaving' && this.currentPeer) {
+          this.log.warn({ from: ev.from, reason: ev.reason, peer: this.currentPeer }, 'rejected');
           this.peers.adjust(this.currentPeer, Penalty.rejectedConsensus, Date.now());
         }
         return;

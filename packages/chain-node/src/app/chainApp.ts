@@ -1,4 +1,5 @@
 import type { App, Block, ProposeContext } from '@keel/consensus';
+import { sha256 } from '@keel/crypto';
 import { bytesToHex, type Logger } from '@keel/util';
 import type { Mempool } from '../mempool/mempool.ts';
 import { decodePayload, encodePayload, type Payload } from './payload.ts';
@@ -51,8 +52,7 @@ export class ChainApp implements App {
   }
 
   private payloadOf(b: Block): Payload | null {
-    const key =
-      bytesToHex(b.payload.subarray(0, Math.min(64, b.payload.length))) + b.payload.length;
+    const key = bytesToHex(sha256(b.payload));
     const hit = this.decoded.get(key);
     if (hit) return hit;
     try {
@@ -66,16 +66,22 @@ export class ChainApp implements App {
   }
 
   validatePayload(block: Block): boolean {
-    if (block.payload.length > this.o.maxPayloadBytes) return false;
+    const why = this.payloadProblem(block);
+    if (why) this.o.logger.warn({ height: block.height, view: block.view, why }, 'invalid payload');
+    return why === null;
+  }
+
+  private payloadProblem(block: Block): string | null {
+    if (block.payload.length > this.o.maxPayloadBytes) return 'payload too large';
     const p = this.payloadOf(block);
-    if (!p) return false;
+    if (!p) return 'undecodable payload';
     for (const tx of p.txs) {
-      if (tx.chainId !== this.o.chainId) return false;
+      if (tx.chainId !== this.o.chainId) return `tx ${tx.hashHex} is for chain ${tx.chainId}`;
       if (this.verified.has(tx.hashHex) || this.o.mempool.has(tx.hashHex)) continue;
-      if (!verifyTxSignature(tx)) return false;
+      if (!verifyTxSignature(tx)) return `tx ${tx.hashHex} has an invalid signature`;
       this.remember(tx);
     }
-    return true;
+    return null;
   }
 
   private remember(tx: DecodedTx): void {

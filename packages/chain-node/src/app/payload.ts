@@ -1,4 +1,5 @@
 import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode } from '@keel/util';
+import { plainBytes } from '../net/codec.ts';
 import { type DecodedTx, decodeTx, MAX_TX_BYTES } from './tx.ts';
 
 /**
@@ -23,7 +24,7 @@ export function encodePayload(timestamp: number, txs: readonly Uint8Array[]): Ui
 }
 
 export function decodePayload(bytes: Uint8Array, maxTxs: number): Payload {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   const v = r.u8();
   if (v !== PAYLOAD_VERSION) {
     throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `unknown payload version ${v}`);

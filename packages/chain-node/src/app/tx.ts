@@ -8,6 +8,7 @@ import {
   DecodeErrorCode,
   utf8ToBytes,
 } from '@keel/util';
+import { plainBytes } from '../net/codec.ts';
 
 /**
  * The chain's transaction (transfer-only state; the ledger of issue [G] replaces it behind
@@ -90,7 +91,8 @@ export function signTransfer(p: SignTransferParameters): Uint8Array {
 }
 
 /** Decodes (no signature check). Throws DecodeError on malformed bytes. */
-export function decodeTx(raw: Uint8Array): DecodedTx {
+export function decodeTx(input: Uint8Array): DecodedTx {
+  const raw = plainBytes(input);
   if (raw.length > MAX_TX_BYTES) {
     throw new DecodeError(
       DecodeErrorCode.LIMIT_EXCEEDED,

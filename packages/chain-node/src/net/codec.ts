@@ -27,6 +27,14 @@ const MSG = { proposal: 1, vote: 2, timeout: 3, blockRequest: 4, blockResponse: 
 const MAX_SIG = 96;
 const MAX_PROOF = 128;
 
+/**
+ * Decoders slice their input and keep the slices; a Node Buffer's `slice` is a view, so a
+ * Buffer input (network memory that gets reused) is first copied into a plain Uint8Array.
+ */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return b.constructor === Uint8Array ? b : new Uint8Array(b);
+}
+
 function u64(w: BufferWriter, n: number): BufferWriter {
   return w.u64le(BigInt(n));
 }
@@ -93,7 +101,7 @@ export function encodeBlock(b: Block): Uint8Array {
 }
 
 export function decodeBlock(bytes: Uint8Array, l: CodecLimits = defaultCodecLimits): Block {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   const b = readBlock(r, l);
   r.assertEnd('block');
   return b;
@@ -141,7 +149,7 @@ export function decodeConsensusMessage(
   bytes: Uint8Array,
   l: CodecLimits = defaultCodecLimits,
 ): ConsensusMessage {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   const type = r.u8();
   const genesisHash = r.copyBytes(32, 'genesis hash');
   let m: ConsensusMessage;
@@ -200,7 +208,7 @@ export function encodeSafety(s: SafetyState): Uint8Array {
 }
 
 export function decodeSafety(bytes: Uint8Array): SafetyState {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   const lastVotedView = readU64(r, 'last voted view');
   const lastTimeoutView = readU64(r, 'last timeout view');
   const highQC = readQC(r, defaultCodecLimits);

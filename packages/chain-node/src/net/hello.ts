@@ -7,6 +7,7 @@ import {
   DecodeErrorCode,
   utf8ToBytes,
 } from '@keel/util';
+import { plainBytes } from './codec.ts';
 
 /**
  * The handshake each side sends on connect. A validator proves it holds its staked BLS key by
@@ -43,7 +44,7 @@ export function encodeHello(h: Hello): Uint8Array {
 }
 
 export function decodeHello(bytes: Uint8Array): Hello {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   const v = r.u8();
   if (v !== 1) throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `hello version ${v}`);
   const chainId = bytesToUtf8(r.varBytes(64, 'chain id'));

@@ -79,6 +79,7 @@ export class Network {
       this.log.warn({ peer: id }, 'peer banned');
       void this.hangUp(id);
     };
+    o.peers.onRateLimited = (id) => this.log.warn({ peer: id }, 'peer rate-limited');
   }
 
   async start(): Promise<void> {
@@ -132,7 +133,9 @@ export class Network {
     for (const t of Object.values(this.topics)) ps.subscribe(t);
     ps.addEventListener('gossipsub:message', (e) => {
       const { propagationSource, msg } = e.detail;
-      this.onGossip(propagationSource.toString(), msg.topic, msg.data);
+      // A real copy into a plain Uint8Array: `data` may be a Node Buffer over memory libp2p
+      // reuses, and Buffer#slice returns a view, not a copy.
+      this.onGossip(propagationSource.toString(), msg.topic, new Uint8Array(msg.data));
     });
     await node.start();
     this.dialStatic();

@@ -50,6 +50,7 @@ export class PeerManager {
   readonly opts: PeerManagerOptions;
   private readonly peers = new Map<string, PeerInfo>();
   onBan: (id: string) => void = () => {};
+  onRateLimited: (id: string) => void = () => {};
 
   constructor(opts: Partial<PeerManagerOptions> = {}) {
     this.opts = { ...defaultPeerManagerOptions, ...opts };
@@ -120,6 +121,7 @@ export class PeerManager {
       return true;
     }
     this.adjust(id, Penalty.rateLimited, now);
+    this.onRateLimited(id);
     return false;
   }
 

@@ -6,7 +6,8 @@ export async function readAll(stream: Stream, max: number): Promise<Uint8Array> 
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of stream.source) {
-    const bytes = chunk.subarray();
+    // Copy now into a plain Uint8Array: the chunk may be a Buffer view of reused memory.
+    const bytes = new Uint8Array(chunk.subarray());
     total += bytes.length;
     if (total > max) {
       stream.abort(new ChainNodeError(ChainNodeErrorCode.NETWORK, 'message too large'));

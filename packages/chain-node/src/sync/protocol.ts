@@ -1,6 +1,6 @@
 import type { Block } from '@keel/consensus';
 import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode } from '@keel/util';
-import { type CodecLimits, readBlock, writeBlock } from '../net/codec.ts';
+import { type CodecLimits, plainBytes, readBlock, writeBlock } from '../net/codec.ts';
 
 /**
  * Sync request/response wire forms (one exchange per stream):
@@ -35,7 +35,7 @@ export function encodeSyncRequest(r: SyncRequest): Uint8Array {
 }
 
 export function decodeSyncRequest(bytes: Uint8Array): SyncRequest {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   const k = r.u8();
   let out: SyncRequest;
   if (k === SYNC_STATUS) out = { kind: 'status' };
@@ -61,7 +61,7 @@ export function encodeStatus(s: SyncStatus): Uint8Array {
 }
 
 export function decodeStatus(bytes: Uint8Array): SyncStatus {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   if (r.u8() !== SYNC_STATUS) throw new DecodeError(DecodeErrorCode.INVALID_VALUE, 'not a status');
   const genesisHash = r.copyBytes(32, 'genesis');
   const height = safe(r.u64le(), 'height');
@@ -77,7 +77,7 @@ export function encodeBlocks(blocks: readonly Block[]): Uint8Array {
 }
 
 export function decodeBlocks(bytes: Uint8Array, l: CodecLimits): Block[] {
-  const r = new BufferReader(bytes);
+  const r = new BufferReader(plainBytes(bytes));
   if (r.u8() !== SYNC_BLOCKS) throw new DecodeError(DecodeErrorCode.INVALID_VALUE, 'not blocks');
   const n = r.compactSize(MAX_SYNC_BLOCKS, 'block count');
   const out: Block[] = [];

@@ -30,3 +30,10 @@ export {
   type RegtestSourceOptions,
   RegtestTemplateSource,
 } from './template/regtest.ts';
+export {
+  TdpServer,
+  type TdpServerOptions,
+  type TdpSourceOptions,
+  TdpTemplateSource,
+  type TransactionDataSource,
+} from './template/tdp.ts';

@@ -196,14 +196,20 @@ export class Pool extends EventEmitter implements Startable {
 
   channelOpened(ch: Channel): void {
     this.stats.channels++;
-    this.stats.worker(ch.identity).channels++;
+    const w = this.stats.worker(ch.identity);
+    w.channels++;
+    w.channelsOpened++;
   }
 
   /** SV1 miners name themselves (mining.authorize) after their channel opened. */
   renameChannel(ch: Channel, identity: string): void {
-    this.stats.worker(ch.identity).channels--;
+    const old = this.stats.worker(ch.identity);
+    old.channels--;
+    old.channelsOpened--;
     ch.identity = identity;
-    this.stats.worker(identity).channels++;
+    const w = this.stats.worker(identity);
+    w.channels++;
+    w.channelsOpened++;
   }
 
   channelClosed(ch: Channel): void {

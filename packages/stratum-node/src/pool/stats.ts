@@ -16,6 +16,8 @@ export interface WorkerStats {
   firstShareAt: number | undefined;
   lastShareAt: number | undefined;
   channels: number;
+  /** Channels opened over the pool's life. */
+  channelsOpened: number;
 }
 
 export interface PoolSnapshot {
@@ -97,6 +99,7 @@ export class PoolStats {
         firstShareAt: undefined,
         lastShareAt: undefined,
         channels: 0,
+        channelsOpened: 0,
       };
       this.workers.set(identity, w);
     }
@@ -153,8 +156,7 @@ export class PoolStats {
       blocksRejected: this.blocksRejected,
       sharesAccepted: this.sharesAccepted,
       sharesRejected: { ...this.sharesRejected },
-      miners: new Set(workers.filter((w) => w.channels > 0 || w.accepted > 0).map((w) => w.miner))
-        .size,
+      miners: new Set(workers.filter((w) => w.channelsOpened > 0).map((w) => w.miner)).size,
       connections: this.connections,
       channels: this.channels,
       tipHeight: this.tipHeight,

@@ -28,6 +28,7 @@ import {
   computeMerkleRoot,
   decodeTransaction,
   encodeBlock,
+  encodeTransaction,
   hasWitness,
   type OutPoint,
   type Transaction,
@@ -117,6 +118,11 @@ export class RegtestTemplateSource implements TemplateProvider {
   /** Serialized blocks of the chain, genesis first. */
   get chain(): readonly RegtestBlockRecord[] {
     return this.blocks;
+  }
+
+  /** The template's transactions, serialized (TDP RequestTransactionData). */
+  transactionData(templateId: bigint): readonly Uint8Array[] | undefined {
+    return this.templates.get(templateId)?.txs.map((t) => encodeTransaction(t));
   }
 
   subscribe(listener: TemplateListener, _coinbaseOutputMaxAdditionalSize: number): () => void {

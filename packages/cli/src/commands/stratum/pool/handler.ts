@@ -6,9 +6,12 @@ import {
   GbtTemplateSource,
   loadOrCreateAuthority,
   Pool,
+  parseAuthorityKeyArg,
   RegtestTemplateSource,
   StatsServer,
   Sv1Server,
+  TdpServer,
+  TdpTemplateSource,
 } from '@keel/stratum-node';
 import { bytesToHex, concatBytes, hexToBytes, type Logger, reverseBytes } from '@keel/util';
 import { pino } from 'pino';
@@ -20,6 +23,14 @@ const OP_TRUE_P2WSH = concatBytes(Uint8Array.of(0x00, 0x20), sha256(Uint8Array.o
 /** Regtest default share target: 2^240 (about 65 536 hashes a share). */
 const REGTEST_SHARE_TARGET = 1n << 240n;
 
+function authorityKey(arg: string, flag: string): Uint8Array {
+  try {
+    return parseAuthorityKeyArg(arg);
+  } catch (e) {
+    throw new CliError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
 export async function poolHandler(o: PoolCliOptions): Promise<number> {
   const log = pino({ level: o.logLevel }, pino.destination(2)) as unknown as Logger;
   const datadir = o.datadir ?? join(homedir(), '.keel', o.regtest ? 'regtest' : 'main');
@@ -29,6 +40,16 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
   if (o.regtest) {
     regtest = new RegtestTemplateSource({ logger: log.child({ mod: 'regtest' }) });
     provider = regtest;
+  } else if (o.tdp !== undefined) {
+    if (o.payoutScript === undefined) {
+      throw new CliError('--payout-script is required with --tdp (the coinbase pays to it)');
+    }
+    provider = new TdpTemplateSource({
+      host: o.tdp.host,
+      port: o.tdp.port,
+      authorityPublicKey: authorityKey(o.tdpAuthorityKey ?? '', '--tdp-authority-key'),
+      logger: log.child({ mod: 'tdp' }),
+    });
   } else {
     if (o.payoutScript === undefined) {
       throw new CliError('--payout-script is required with --rpc-url (the coinbase pays to it)');
@@ -62,6 +83,17 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
     if ('start' in provider && typeof provider.start === 'function') {
       await (provider as GbtTemplateSource).start();
       services.push(provider as GbtTemplateSource);
+    }
+    if (o.tdpListen) {
+      const tdpServer = new TdpServer({
+        provider,
+        identity,
+        host: o.tdpListen.host,
+        port: o.tdpListen.port,
+        logger: log.child({ mod: 'tdp-server' }),
+      });
+      await tdpServer.start();
+      services.push(tdpServer);
     }
     await pool.start();
     services.push(pool);

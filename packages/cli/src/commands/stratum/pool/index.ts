@@ -18,6 +18,12 @@ export function poolCommand(): Command {
     .option('--sv1-listen <host:port>', 'also accept Stratum V1 miners (JSON-RPC) here')
     .option('--stats-listen <host:port>', 'HTTP: GET /stats (JSON) and /metrics (Prometheus)')
     .option('--rpc-url <url>', 'template source: a node with getblocktemplate (http://host:port)')
+    .option('--tdp <host:port>', 'template source: a Template Distribution Protocol server (Noise)')
+    .option('--tdp-authority-key <hex|@file>', "the TDP server's authority public key")
+    .option(
+      '--tdp-listen <host:port>',
+      "also serve this pool's template source over TDP (e.g. the regtest chain)",
+    )
     .option('--rpc-cookie <file>', 'RPC cookie file (user:password), e.g. ~/.bitcoin/.cookie')
     .option('--rpc-user <name>', 'RPC user name')
     .option('--rpc-password <pw>', 'RPC password')

@@ -10,6 +10,9 @@ export const poolOptionsSchema = z
     sv1Listen: hostPort.optional(),
     statsListen: hostPort.optional(),
     rpcUrl: z.string().url().optional(),
+    tdp: hostPort.optional(),
+    tdpAuthorityKey: z.string().min(1).optional(),
+    tdpListen: hostPort.optional(),
     rpcCookie: z.string().min(1).optional(),
     rpcUser: z.string().optional(),
     rpcPassword: z.string().optional(),
@@ -24,8 +27,16 @@ export const poolOptionsSchema = z
     json: z.boolean().default(false),
     logLevel,
   })
-  .refine((o) => o.regtest || o.rpcUrl !== undefined, {
-    message: 'choose a template source: --regtest (built-in chain) or --rpc-url (getblocktemplate)',
-    path: ['regtest'],
+  .refine(
+    (o) => [o.regtest, o.rpcUrl !== undefined, o.tdp !== undefined].filter(Boolean).length === 1,
+    {
+      message:
+        'choose one template source: --regtest (built-in chain), --rpc-url (getblocktemplate) or --tdp (Template Distribution Protocol)',
+      path: ['regtest'],
+    },
+  )
+  .refine((o) => o.tdp === undefined || o.tdpAuthorityKey !== undefined, {
+    message: '--tdp needs --tdp-authority-key (the template provider authority key)',
+    path: ['tdpAuthorityKey'],
   });
 export type PoolCliOptions = z.infer<typeof poolOptionsSchema>;

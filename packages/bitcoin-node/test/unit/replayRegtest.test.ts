@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { networks } from '@keel/bitcoin/consensus';
-import { Chainstate } from '@keel/bitcoin-store';
+import { Chainstate, xorInPlace } from '@keel/bitcoin-store';
 import { tempDir } from '@keel/test-utils';
 import { bytesToHex } from '@keel/util';
-import { OUTPUT_KINDS } from '../../src/regtest/index.ts';
+import { encodeBlockStream, OUTPUT_KINDS } from '../../src/regtest/index.ts';
 import { replay } from '../../src/replay.ts';
 import { baseChain, clock, now, writeStream } from '../fixtures/chains.ts';
 
@@ -69,4 +70,23 @@ test('resume: --until then a second run ends where one run does', async () => {
   const third = await replay({ blocks: file, datadir, adjustedTime: clock }, now);
   assert.equal(third.blocksConnected, 0);
   assert.equal(third.muhash, reference.muhash);
+});
+
+test('a Core-style blocks/ dir: obfuscated with xor.dat, children stored before parents', async () => {
+  const dir = join(tmp.path, 'blocks');
+  mkdirSync(dir);
+  const key = Uint8Array.of(0x13, 0x57, 0x9b, 0xdf, 0x02, 0x46, 0x8a, 0xce);
+  // later blocks in the first file, reversed within it; genesis and the rest in the second
+  const later = encodeBlockStream(chain.blocks.slice(70).reverse(), false);
+  const earlier = encodeBlockStream(chain.blocks.slice(0, 70));
+  xorInPlace(later, key, 0);
+  xorInPlace(earlier, key, 0);
+  writeFileSync(join(dir, 'blk00000.dat'), later);
+  writeFileSync(join(dir, 'blk00001.dat'), earlier);
+  writeFileSync(join(dir, 'xor.dat'), key);
+  const s = await replay({ blocks: dir, datadir: join(tmp.path, 'xor'), adjustedTime: clock }, now);
+  assert.equal(s.network, 'regtest');
+  assert.equal(s.indexed, 142);
+  assert.equal(s.tipHash, reference.tipHash);
+  assert.equal(s.muhash, reference.muhash);
 });

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { buildHandler } from './handler.ts';
 import { buildOptionsSchema } from './options.ts';
 
+// the handler (ledger, runtime, asc) loads only when this command runs
 export function buildCommand(): Command {
   return new Command('build')
     .description(
@@ -17,6 +17,6 @@ export function buildCommand(): Command {
     .option('--examples', 'build the example contracts (token, counter, caller, loop)')
     .option('--json', 'print {name,path,bytes,codeHash,methods}')
     .action(async (file: string | undefined, raw: unknown) => {
-      process.exitCode = await buildHandler(file, parseOptions(buildOptionsSchema, raw));
+      process.exitCode = await (await import('./handler.ts')).buildHandler(file, parseOptions(buildOptionsSchema, raw));
     });
 }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { callHandler } from './handler.ts';
 import { callOptionsSchema } from './options.ts';
 
+// the handler (ledger, runtime, asc) loads only when this command runs
 export function callCommand(): Command {
   return new Command('call')
     .description(
@@ -20,6 +20,10 @@ export function callCommand(): Command {
     .option('--dry-run', 'run without saving the resulting state')
     .option('--json', 'print the result as one JSON object')
     .action(async (address: string, method: string, raw: unknown) => {
-      process.exitCode = await callHandler(address, method, parseOptions(callOptionsSchema, raw));
+      process.exitCode = await (await import('./handler.ts')).callHandler(
+        address,
+        method,
+        parseOptions(callOptionsSchema, raw),
+      );
     });
 }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { deployHandler } from './handler.ts';
 import { deployOptionsSchema } from './options.ts';
 
+// the handler (ledger, runtime, asc) loads only when this command runs
 export function deployCommand(): Command {
   return new Command('deploy')
     .description(
@@ -17,6 +17,9 @@ export function deployCommand(): Command {
     .option('--gas <n>', 'gas for init, on top of the deploy cost', '10000000')
     .option('--json', 'print {"address","codeHash"} (or {"error":{code,message}})')
     .action(async (file: string, raw: unknown) => {
-      process.exitCode = await deployHandler(file, parseOptions(deployOptionsSchema, raw));
+      process.exitCode = await (await import('./handler.ts')).deployHandler(
+        file,
+        parseOptions(deployOptionsSchema, raw),
+      );
     });
 }

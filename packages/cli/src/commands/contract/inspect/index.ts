@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { inspectHandler } from './handler.ts';
 import { inspectOptionsSchema } from './options.ts';
 
+// the handler (ledger, runtime, asc) loads only when this command runs
 export function inspectCommand(): Command {
   return new Command('inspect')
     .description(
@@ -14,6 +14,9 @@ export function inspectCommand(): Command {
     .option('--state <dir>', 'local state directory')
     .option('--json', 'print one JSON object')
     .action(async (target: string, raw: unknown) => {
-      process.exitCode = await inspectHandler(target, parseOptions(inspectOptionsSchema, raw));
+      process.exitCode = await (await import('./handler.ts')).inspectHandler(
+        target,
+        parseOptions(inspectOptionsSchema, raw),
+      );
     });
 }

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { createHttpClient } from '@keel/api';
+import {
+  Devnet,
+  defaultCodecLimits,
+  loadGenesis,
+  Network,
+  PeerManager,
+  parseGenesisFile,
+} from '@keel/chain-node';
+import { loadBlsBackend } from '@keel/crypto';
+import { tempDir } from '@keel/test-utils';
+
+const KEEL_BIN = new URL('../../../cli/bin/keel.js', import.meta.url).pathname;
+
+/**
+ * The acceptance test of issue [H], bounded for CI: four `keel chain run` processes on loopback
+ * finalize 100+ blocks under a transfer load and agree on every hash and state root; a killed
+ * validator restarts and catches up; a partitioned node heals; a garbage-sending peer is banned;
+ * the RPC answers under concurrent load.
+ */
+describe('devnet acceptance (4 validator processes)', { timeout: 240_000 }, () => {
+  const dir = tempDir('keel-devnet-e2e-');
+  let devnet: Devnet;
+
+  before(async () => {
+    devnet = new Devnet({
+      dir: dir.path,
+      validators: 4,
+      chainId: 'keel-e2e',
+      command: [process.execPath, KEEL_BIN, 'chain', 'run'],
+      blockTimeMs: 100,
+      baseTimeoutMs: 800,
+      syncIntervalMs: 2000,
+      seed: new Uint8Array(randomBytes(32)),
+      bls: await loadBlsBackend('blst'),
+      accounts: 8,
+      adminToken: 'e2e-admin-token',
+    });
+    await devnet.setup();
+    devnet.startAll();
+    await devnet.waitReady(60_000);
+  });
+
+  after(async () => {
+    await devnet?.stop();
+    dir.cleanup();
+  });
+
+  it('finalizes 100 blocks under load with every node agreeing on hashes and state roots', async () => {
+    await devnet.startLoad(100);
+    await devnet.waitForHeight(100, 120_000);
+    devnet.load?.stop();
+    const s = await devnet.summary(100);
+    assert.equal(s.validators, 4);
+    assert.equal(s.finalized, 100);
+    assert.equal(s.agree, true, 'block hashes agree');
+    assert.equal(s.stateRootsAgree, true, 'state roots agree');
+    assert.ok(s.txCommitted > 0, 'transactions were committed');
+  });
+
+  it('answers JSON-RPC under concurrent load, with precise errors for bad params', async () => {
+    const c = devnet.nodes[0]!.client;
+    const address = devnet.init.accounts[0]!.address;
+    const calls = Array.from({ length: 200 }, (_, i) =>
+      i % 3 === 0
+        ? c.call('consensus_getStatus', {})
+        : i % 3 === 1
+          ? c.call('chain_getBlockByHeight', { height: 1 + (i % 50) })
+          : c.call('state_getAccount', { address }),
+    );
+    const res = await Promise.all(calls);
+    assert.equal(res.length, 200);
+    for (const r of res) assert.ok(r !== null);
+    await assert.rejects(c.call('chain_getBlockByHeight', { height: -1 } as never), (e: Error) =>
+      /invalid params: height/.test(e.message),
+    );
+    await assert.rejects(
+      createHttpClient({ url: devnet.nodes[0]!.rpcUrl }).call('admin_setPartitioned', {
+        partitioned: true,
+      }),
+      /admin token/,
+    );
+  });
+
+  it('restarts a killed validator, which catches up and agrees', async () => {
+    await devnet.kill(3);
+    const s = await devnet.statuses();
+    const h = Math.max(...s.map((x) => x?.committedHeight ?? 0));
+    await devnet.waitForHeight(h + 10, 60_000, undefined, [0, 1, 2]);
+    devnet.startNode(3);
+    await devnet.waitReady(30_000);
+    await devnet.waitForHeight(h + 15, 90_000);
+    const sum = await devnet.summary(h + 15);
+    assert.equal(sum.agree, true);
+    assert.equal(sum.stateRootsAgree, true);
+  });
+
+  it('heals a partitioned node', async () => {
+    const victim = devnet.nodes[2]!.client;
+    await victim.call('admin_setPartitioned', { partitioned: true });
+    const before = (await victim.call('consensus_getStatus', {})).committedHeight;
+    await devnet.waitForHeight(before + 15, 60_000, undefined, [0, 1, 3]);
+    const stuck = (await victim.call('consensus_getStatus', {})).committedHeight;
+    assert.ok(stuck <= before + 2, `partitioned node kept committing (${before} → ${stuck})`);
+    await victim.call('admin_setPartitioned', { partitioned: false });
+    const s = await devnet.statuses();
+    const target = Math.max(...s.map((x) => x?.committedHeight ?? 0));
+    await devnet.waitForHeight(target, 90_000);
+    const sum = await devnet.summary(target);
+    assert.equal(sum.agree, true);
+  });
+
+  it('bans a peer that sends garbage', async () => {
+    const bls = await loadBlsBackend('blst');
+    const genesis = loadGenesis(
+      parseGenesisFile(JSON.parse(readFileSync(devnet.init.genesisPath, 'utf8'))),
+      bls,
+    );
+    const target = devnet.nodes[0]!;
+    const addr = `/ip4/127.0.0.1/tcp/${target.p2pPort}/p2p/${target.peerId}`;
+    const evil = new Network({
+      nodeKeySeed: new Uint8Array(randomBytes(32)),
+      host: '127.0.0.1',
+      port: 0,
+      staticPeers: [addr],
+      chainId: genesis.file.chainId,
+      genesisHash: genesis.hash,
+      validator: -1,
+      signHello: () => new Uint8Array(0),
+      verifyBls: () => false,
+      validators: genesis.validators,
+      peers: new PeerManager(),
+      limits: defaultCodecLimits,
+      maxMessageBytes: 1 << 20,
+      handlers: {
+        onConsensus() {},
+        onTx() {},
+        onSyncRequest: () => new Uint8Array(0),
+        committedHeight: () => 0,
+      },
+    });
+    try {
+      await evil.start();
+      const deadline = Date.now() + 30_000;
+      let banned = false;
+      while (!banned && Date.now() < deadline) {
+        if (evil.connectedPeers().includes(target.peerId)) {
+          await evil.rawSend(target.peerId, new Uint8Array(randomBytes(200)));
+        }
+        const peers = await target.client.call('net_peers', {});
+        banned = peers.some((p) => p.id === evil.peerId && p.banned);
+        if (!banned) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(banned, 'garbage-sending peer was banned');
+      const peers = await target.client.call('net_peers', {});
+      const me = peers.find((p) => p.id === evil.peerId)!;
+      assert.ok(me.score < -50);
+    } finally {
+      await evil.stop();
+    }
+  });
+});

@@ -6,7 +6,13 @@ import {
   type Runtime,
   RuntimeError,
 } from '@keel/runtime';
-import { bigIntToBytesLE, concatBytes, isKeelError, utf8ToBytes } from '@keel/util';
+import {
+  bigIntToBytesLE,
+  concatBytes,
+  InvalidArgumentError,
+  isKeelError,
+  utf8ToBytes,
+} from '@keel/util';
 import { InvalidTxError, LedgerError, LedgerErrorCode, TxRejectReason } from './errors.ts';
 import {
   defaultLedgerParams,
@@ -97,6 +103,11 @@ export class Ledger {
 
   constructor(opts: CreateLedgerOptions = {}) {
     this.params = { ...defaultLedgerParams, ...opts.params };
+    const p = this.params;
+    if (p.powerUnit <= 0n || p.minStake < p.powerUnit || p.minStake <= 0n)
+      throw new InvalidArgumentError('params: need 0 < powerUnit <= minStake (power >= 1)');
+    if (p.minGasPrice < 0n || p.maxTxGas <= 0 || p.maxBlockGas < p.maxTxGas)
+      throw new InvalidArgumentError('params: need minGasPrice >= 0, 0 < maxTxGas <= maxBlockGas');
     this.limits = { ...defaultTxLimits, ...opts.limits };
     this.ed25519 = opts.ed25519 ?? ed25519;
     const ed = this.ed25519;

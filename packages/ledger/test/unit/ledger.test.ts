@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { MemoryKvStore } from '@keel/util';
 import {
   createGenesisState,
+  createLedger,
   encodeTx,
   exportSnapshot,
   getAccount,
@@ -261,6 +262,11 @@ describe('state commitment, snapshots and the KvStore', () => {
 });
 
 describe('genesis limits', () => {
+  test('inconsistent params are refused', () => {
+    assert.throws(() => createLedger({ params: { powerUnit: 10_000n } }), /powerUnit <= minStake/);
+    assert.throws(() => createLedger({ params: { maxBlockGas: 1 } }), /maxTxGas <= maxBlockGas/);
+  });
+
   test('a supply over u128 is refused, so no balance can overflow later', () => {
     const half = 1n << 127n;
     assert.throws(

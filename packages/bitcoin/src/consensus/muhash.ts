@@ -190,18 +190,16 @@ function chacha20Keystream(k: Uint32Array, out: Uint32Array): void {
   }
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-/** Little-endian bytes to a BigInt (one hex parse: much cheaper than limb-wise shifts). */
-function leBytesToBigInt(bytes: Uint8Array): bigint {
-  let h = '0x';
-  for (let i = bytes.length - 1; i >= 0; i--) h += HEX[bytes[i]!];
-  return BigInt(h);
+/** Little-endian bytes (a multiple of 8) to a BigInt, 64 bits at a time. */
+function leBytesToBigInt(view: DataView): bigint {
+  let x = 0n;
+  for (let i = view.byteLength - 8; i >= 0; i -= 8) x = (x << 64n) | view.getBigUint64(i, true);
+  return x;
 }
 
 const keyWords = new Uint32Array(8);
 const stream = new Uint32Array(NUM3072_BYTES / 4);
 const streamView = new DataView(stream.buffer);
-const streamBytes = new Uint8Array(stream.buffer);
 
 /** Core's ToNum3072: the group element a piece of data maps to. */
 export function muhashElement(data: Uint8Array): bigint {
@@ -211,7 +209,7 @@ export function muhashElement(data: Uint8Array): bigint {
   chacha20Keystream(keyWords, stream);
   // words to little-endian bytes whatever the platform's byte order
   for (let i = 0; i < stream.length; i++) streamView.setUint32(i * 4, stream[i]!, true);
-  return leBytesToBigInt(streamBytes);
+  return leBytesToBigInt(streamView);
 }
 
 /** A running MuHash3072 over a multiset of byte strings (Core's MuHash3072). */

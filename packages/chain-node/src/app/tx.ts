@@ -8,7 +8,7 @@ import {
   DecodeErrorCode,
   utf8ToBytes,
 } from '@keel/util';
-import { plainBytes } from '../net/codec.ts';
+import { plainBytes, readUtf8 } from '../net/codec.ts';
 
 /**
  * The chain's transaction (transfer-only state; the ledger of issue [G] replaces it behind
@@ -108,7 +108,7 @@ export function decodeTx(input: Uint8Array): DecodedTx {
   if (kind !== TX_KIND_TRANSFER) {
     throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `unknown tx kind ${kind}`);
   }
-  const chainId = bytesToUtf8(r.varBytes(64, 'chain id'));
+  const chainId = readUtf8(r.varBytes(64, 'chain id'), 'chain id');
   const sender = r.copyBytes(32, 'sender');
   const to = r.copyBytes(20, 'recipient');
   const amount = r.u64le();

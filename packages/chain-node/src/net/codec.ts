@@ -5,7 +5,7 @@ import type {
   SafetyState,
   TimeoutCertificate,
 } from '@keel/consensus';
-import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode } from '@keel/util';
+import { BufferReader, BufferWriter, bytesToUtf8, DecodeError, DecodeErrorCode } from '@keel/util';
 
 /** Limits every decoder checks before it allocates (see LIMITS.md). */
 export interface CodecLimits {
@@ -33,6 +33,15 @@ const MAX_PROOF = 128;
  */
 export function plainBytes(b: Uint8Array): Uint8Array {
   return b.constructor === Uint8Array ? b : new Uint8Array(b);
+}
+
+/** Strict UTF-8 (a chain id); malformed text is a DecodeError like any other bad field. */
+export function readUtf8(b: Uint8Array, what: string): string {
+  try {
+    return bytesToUtf8(b);
+  } catch {
+    throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `${what} is not valid UTF-8`);
+  }
 }
 
 function u64(w: BufferWriter, n: number): BufferWriter {

@@ -7,7 +7,7 @@ import {
   DecodeErrorCode,
   utf8ToBytes,
 } from '@keel/util';
-import { plainBytes } from './codec.ts';
+import { plainBytes, readUtf8 } from './codec.ts';
 
 /**
  * The handshake each side sends on connect. A validator proves it holds its staked BLS key by
@@ -47,7 +47,7 @@ export function decodeHello(bytes: Uint8Array): Hello {
   const r = new BufferReader(plainBytes(bytes));
   const v = r.u8();
   if (v !== 1) throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `hello version ${v}`);
-  const chainId = bytesToUtf8(r.varBytes(64, 'chain id'));
+  const chainId = readUtf8(r.varBytes(64, 'chain id'), 'chain id');
   const genesisHash = r.copyBytes(32, 'genesis hash');
   const validator = r.i32le();
   const signature = r.varBytes(96, 'signature').slice();

@@ -106,10 +106,9 @@ export class RpcServer {
     let tooBig = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > rpcLimits.maxRequestBytes) {
-        tooBig = true;
-        req.destroy();
-      } else chunks.push(c);
+      // Past the limit, keep draining but stop storing (the reply is a 413).
+      if (size > rpcLimits.maxRequestBytes) tooBig = true;
+      else chunks.push(c);
     });
     await new Promise<void>((resolve) => {
       req.on('end', () => resolve());

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { agreedPrefix, PeerManager, Penalty, SyncService } from '@keel/chain-node';
+import type { Block } from '@keel/consensus';
+
+describe('peer manager', () => {
+  it('rate-limits with a token bucket of 100 requests per minute', () => {
+    const p = new PeerManager();
+    let ok = 0;
+    for (let i = 0; i < 150; i++) if (p.allowRequest('a', 0)) ok++;
+    assert.equal(ok, 100);
+    assert.equal(p.allowRequest('a', 600), true, '600 ms refills one token');
+    assert.equal(p.allowRequest('a', 600), false);
+  });
+
+  it('clamps scores, bans below -50 with expiry, and persists', () => {
+    const p = new PeerManager({ banDurationMs: 1000 });
+    const banned: string[] = [];
+    p.onBan = (id) => banned.push(id);
+    for (let i = 0; i < 5; i++) p.adjust('x', Penalty.invalidMessage, 0);
+    assert.equal(p.isBanned('x', 0), false, '-50 is not below -50');
+    p.adjust('x', Penalty.invalidMessage, 0);
+    assert.equal(p.isBanned('x', 0), true);
+    assert.deepEqual(banned, ['x']);
+    assert.equal(p.isBanned('x', 1001), false, 'ban expires');
+    p.adjust('y', 500, 0);
+    assert.equal(p.get('y', 0).score, 100);
+    const q = new PeerManager();
+    q.load(new Map(p.records(0)));
+    assert.equal(q.get('x', 0).score, -60);
+    assert.equal(q.isBanned('x', 500), true);
+  });
+});
+
+describe('sync agreement', () => {
+  const blk = (h: number, tag: number) =>
+    ({
+      parentHash: new Uint8Array(32),
+      height: h,
+      view: h,
+      proposer: tag,
+      payload: new Uint8Array([tag]),
+      qc: {
+        view: h - 1,
+        blockHash: new Uint8Array(32),
+        signers: new Uint8Array(1),
+        signature: new Uint8Array(0),
+      },
+      leaderProof: new Uint8Array(0),
+      seed: new Uint8Array(32),
+    }) as Block;
+
+  it('keeps the prefix that 2 of 3 peers agree on', () => {
+    const a = [blk(1, 0), blk(2, 0), blk(3, 0)];
+    const b = [blk(1, 0), blk(2, 0), blk(3, 9)];
+    const c = [blk(1, 0), blk(2, 1)];
+    assert.equal(agreedPrefix([a, b, c], 3).length, 2);
+    assert.equal(agreedPrefix([a, c], 3).length, 1);
+    assert.equal(agreedPrefix([a], 3).length, 0, 'one answer of three is not 2/3');
+  });
+
+  it('takes the height 2/3 of peers reach', () => {
+    const s = (h: number) => ({ peer: String(h), height: h, latencyMs: 1 });
+    assert.equal(SyncService.networkHeight([s(10), s(20), s(30)]), 20);
+    assert.equal(SyncService.networkHeight([s(10), s(20), s(30), s(1000)]), 20);
+    assert.equal(SyncService.networkHeight([]), 0);
+  });
+});

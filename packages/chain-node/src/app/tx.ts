@@ -3,7 +3,6 @@ import {
   BufferReader,
   BufferWriter,
   bytesToHex,
-  bytesToUtf8,
   DecodeError,
   DecodeErrorCode,
   utf8ToBytes,

@@ -1,12 +1,5 @@
 import { sha256 } from '@keel/crypto';
-import {
-  BufferReader,
-  BufferWriter,
-  bytesToUtf8,
-  DecodeError,
-  DecodeErrorCode,
-  utf8ToBytes,
-} from '@keel/util';
+import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode, utf8ToBytes } from '@keel/util';
 import { plainBytes, readUtf8 } from './codec.ts';
 
 /**

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 export const devnetOptionsSchema = z.object({
-  validators: z.coerce.number().int().min(4, 'at least 4 (n = 3f + 1 with f >= 1)').max(32).default(4),
+  validators: z.coerce
+    .number()
+    .int()
+    .min(4, 'at least 4 (n = 3f + 1 with f >= 1)')
+    .max(32)
+    .default(4),
   slots: z.coerce.number().int().min(1).max(1_000_000).optional(),
   load: z.coerce.number().int().min(0).max(100_000).default(0),
   json: z.boolean().default(false),

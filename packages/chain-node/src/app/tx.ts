@@ -71,6 +71,10 @@ export interface SignTransferParameters {
   readonly amount: bigint;
   readonly fee: bigint;
   readonly nonce: bigint;
+  /** The sender's public key, when the caller has it (saves deriving it per transaction). */
+  readonly publicKey?: Uint8Array;
+  /** A signer for the 32-byte signing hash (e.g. one holding a parsed key); default Ed25519. */
+  readonly sign?: (message: Uint8Array) => Uint8Array;
 }
 
 export function signTransfer(p: SignTransferParameters): Uint8Array {
@@ -83,9 +87,10 @@ export function signTransfer(p: SignTransferParameters): Uint8Array {
       throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `${k} ${v} outside u64`);
     }
   }
-  const sender = ed25519.getPublicKey(p.secretKey);
+  const sender = p.publicKey ?? ed25519.getPublicKey(p.secretKey);
   const body = unsignedBody({ ...p, sender });
-  const signature = ed25519.sign(signingHash(body), p.secretKey);
+  const h = signingHash(body);
+  const signature = p.sign ? p.sign(h) : ed25519.sign(h, p.secretKey);
   return new BufferWriter(body.length + 64).bytes(body).bytes(signature).finish();
 }
 

@@ -1,9 +1,11 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The node's Prometheus metrics (one registry per node, served on `/metrics`). */
 export function createNodeMetrics() {
   const registry = new Registry();
   const r = [registry];
+  // Process CPU, memory, event-loop lag, GC: the node's resource use.
+  collectDefaultMetrics({ register: registry, prefix: 'keel_' });
   return {
     registry,
     view: new Gauge({ name: 'keel_consensus_view', help: 'current view', registers: r }),

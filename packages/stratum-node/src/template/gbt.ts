@@ -89,6 +89,7 @@ export class GbtTemplateSource implements TemplateProvider, Startable {
   private nextId = 1n;
   private timer: NodeJS.Timeout | undefined;
   private rpcId = 0;
+  private stopped = false;
 
   constructor(o: GbtSourceOptions) {
     this.o = o;
@@ -99,6 +100,7 @@ export class GbtTemplateSource implements TemplateProvider, Startable {
     await this.poll();
     const every = this.o.pollMs ?? 2000;
     const loop = () => {
+      if (this.stopped) return;
       this.timer = setTimeout(() => {
         this.poll().then(loop, (e) => {
           this.log.warn({ err: (e as Error).message }, 'getblocktemplate failed');
@@ -110,6 +112,7 @@ export class GbtTemplateSource implements TemplateProvider, Startable {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

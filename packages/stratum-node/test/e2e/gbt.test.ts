@@ -149,7 +149,11 @@ test(
     const params = networks.regtest;
     assert.deepEqual(checkBlock(block, params), { ok: true });
     assert.deepEqual(contextualCheckBlock(block, 1, params), { ok: true });
-    assert.equal(pool.stats.blocksFound >= 1, true);
+    await waitFor(
+      () => pool.stats.blocksFound >= 1,
+      10_000,
+      'the pool to count the accepted block',
+    );
   },
 );
 

@@ -6,7 +6,16 @@ export {
   parseAuthorityKeyArg,
 } from './authority.ts';
 export { StratumNodeError, StratumNodeErrorCode } from './errors.ts';
+export {
+  type AuxChainConfig,
+  type AuxChainStats,
+  type AuxContext,
+  MergeMiningCoordinator,
+  type MergeMiningOptions,
+  parseAuxBlock,
+} from './merge/coordinator.ts';
 export { Miner, type MinerOptions, type MinerStats } from './miner/miner.ts';
+export { JsonRpcClient, type JsonRpcOptions } from './net/jsonRpc.ts';
 export {
   acceptNoise,
   type ConnectionHandlers,

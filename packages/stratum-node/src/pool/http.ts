@@ -13,6 +13,8 @@ export class StatsServer implements Startable {
     private readonly stats: PoolStats,
     private readonly host: string,
     private readonly port: number,
+    /** More JSON documents by path (e.g. `/merge-mining`, `/ledger`). */
+    private readonly extra: Readonly<Record<string, () => unknown>> = {},
   ) {}
 
   get address(): { host: string; port: number } {
@@ -29,6 +31,9 @@ export class StatsServer implements Startable {
       } else if (path === '/stats' || path === '/') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(this.stats.snapshot()));
+      } else if (path !== undefined && this.extra[path] !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(this.extra[path]()));
       } else if (path === '/metrics') {
         this.stats.registry.metrics().then(
           (text) => {

@@ -12,7 +12,8 @@ import {
   ShareTracker,
   u256ToTarget,
 } from '@keel/stratum';
-import type { Logger } from '@keel/util';
+import { concatBytes, type Logger } from '@keel/util';
+import type { AuxContext } from '../merge/coordinator.ts';
 
 /** Total extranonce bytes in every job: extranonce_prefix (pool) + extranonce (miner). */
 export const EXTRANONCE_LENGTH = 16;
@@ -31,21 +32,41 @@ export class JobManager {
   private readonly byTemplate = new Map<bigint, MiningJob>();
   /** The newest job that is live on the current prev hash. */
   active: MiningJob | undefined;
+  private readonly auxByJob = new Map<number, AuxContext>();
+  private templates = new Map<bigint, NewTemplate>();
+  private liveTemplate: NewTemplate | undefined;
 
   constructor(
     private readonly payoutScript: Uint8Array,
     private readonly events: JobEvents,
     private readonly log: Logger,
+    /** Merge mining: the aux work whose commitment goes into each new job's coinbase. */
+    private readonly aux?: () => AuxContext | undefined,
   ) {}
+
+  /** The aux work job `jobId` commits to. */
+  auxFor(jobId: number): AuxContext | undefined {
+    return this.auxByJob.get(jobId);
+  }
+
+  /** Re-issues the live template as a fresh job (the aux work changed). */
+  refresh(): void {
+    const t = this.liveTemplate;
+    if (t !== undefined && this.tracker.prevHash !== undefined) {
+      this.onNewTemplate({ ...t, futureTemplate: false });
+    }
+  }
 
   onNewTemplate(t: NewTemplate): void {
     let job: MiningJob;
+    const ctx = this.aux?.();
     try {
       job = createMiningJob({
         jobId: this.nextJobId++,
         template: t,
         poolOutputs: [{ value: t.coinbaseTxValueRemaining, scriptPubKey: this.payoutScript }],
         extranonceLength: EXTRANONCE_LENGTH,
+        ...(ctx ? { scriptSigExtra: concatBytes(ctx.tree.commitment) } : {}),
       });
     } catch (e) {
       this.log.error(
@@ -57,8 +78,20 @@ export class JobManager {
     if (!t.futureTemplate && this.tracker.prevHash === undefined) return;
     this.tracker.addJob(job);
     this.byTemplate.set(t.templateId, job);
-    if (this.byTemplate.size > 64) this.byTemplate.delete(this.byTemplate.keys().next().value!);
-    if (!t.futureTemplate) this.active = job;
+    this.templates.set(t.templateId, t);
+    if (this.byTemplate.size > 64) {
+      const oldest = this.byTemplate.keys().next().value!;
+      this.byTemplate.delete(oldest);
+      this.templates.delete(oldest);
+    }
+    if (ctx) {
+      this.auxByJob.set(job.jobId, ctx);
+      if (this.auxByJob.size > 128) this.auxByJob.delete(this.auxByJob.keys().next().value!);
+    }
+    if (!t.futureTemplate) {
+      this.active = job;
+      this.liveTemplate = t;
+    }
     this.events.onJob(job);
   }
 
@@ -76,6 +109,7 @@ export class JobManager {
     };
     this.tracker.setPrevHash(job.jobId, state);
     this.active = job;
+    this.liveTemplate = this.templates.get(p.templateId);
     this.events.onPrevHash(job, state);
   }
 }

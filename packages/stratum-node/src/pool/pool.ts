@@ -19,8 +19,16 @@ import {
   Vardiff,
   type VardiffOptions,
 } from '@keel/stratum';
-import { bytesToHex, type Logger, nullLogger, reverseBytes, type Startable } from '@keel/util';
+import {
+  bytesToHex,
+  concatBytes,
+  type Logger,
+  nullLogger,
+  reverseBytes,
+  type Startable,
+} from '@keel/util';
 import type { PoolIdentity } from '../authority.ts';
+import type { MergeMiningCoordinator } from '../merge/coordinator.ts';
 import { acceptNoise, describe } from '../net/noiseConnection.ts';
 import { EXTENDED_PREFIX_LENGTH, EXTRANONCE_LENGTH, JobManager } from './jobs.ts';
 import { type Channel, type Downstream, PoolSession } from './session.ts';
@@ -46,6 +54,8 @@ export interface PoolOptions {
   readonly maxFramePayload?: number;
   readonly maxConnections?: number;
   readonly logger?: Logger;
+  /** Merge mining: aux commitments in every coinbase, AuxPoWs for shares meeting aux targets. */
+  readonly mergeMining?: MergeMiningCoordinator;
 }
 
 export interface BlockEvent {
@@ -89,7 +99,9 @@ export class Pool extends EventEmitter implements Startable {
         onPrevHash: (job, prev) => this.broadcastPrevHash(job, prev),
       },
       this.log,
+      o.mergeMining ? () => o.mergeMining?.current() : undefined,
     );
+    if (o.mergeMining) o.mergeMining.onChange = () => this.jobs.refresh();
   }
 
   get address(): { host: string; port: number } {
@@ -253,6 +265,7 @@ export class Pool extends EventEmitter implements Startable {
       ...(extranonce !== undefined ? { extranonce } : {}),
     };
     const nowMs = Date.now();
+    const aux = this.jobs.auxFor(p.jobId);
     const verdict = this.jobs.tracker.submit({
       channelId: ch.id,
       channel: {
@@ -262,6 +275,7 @@ export class Pool extends EventEmitter implements Startable {
       },
       share,
       now: Math.floor(nowMs / 1000),
+      ...(aux ? { poolTarget: aux.poolTarget } : {}),
     });
     if (!verdict.ok) {
       this.log.debug(
@@ -282,6 +296,19 @@ export class Pool extends EventEmitter implements Startable {
         newSharesSum: BigInt(Math.max(1, Math.round(targetToDifficulty(ch.target)))),
       },
     });
+    if (aux && verdict.meetsPoolTarget) {
+      const job = this.jobs.tracker.job(p.jobId);
+      if (job !== undefined) {
+        const fullExtranonce = extranonce
+          ? concatBytes(ch.extranoncePrefix, extranonce)
+          : ch.extranoncePrefix;
+        this.solutions = this.solutions.then(() =>
+          this.o.mergeMining
+            ?.onShare({ ctx: aux, job, fullExtranonce, header: verdict.header, hash: verdict.hash })
+            .catch((e) => this.log.error({ err: describe(e) }, 'merge mining failed')),
+        );
+      }
+    }
     if (verdict.class === 'block') {
       const job = this.jobs.tracker.job(p.jobId);
       if (job !== undefined) this.submitBlock(job, share, ch);

@@ -4,9 +4,6 @@
  * Auth: a cookie file (`user:password`, Core's `.cookie`) or explicit user/password (HTTP Basic).
  * The response is checked field by field; anything missing or mistyped is a StratumNodeError.
  */
-import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { bip34HeightPrefix } from '@keel/bitcoin/consensus';
 import {
   computeMerkleRoot,
@@ -36,6 +33,7 @@ import {
   type Startable,
 } from '@keel/util';
 import { StratumNodeError, StratumNodeErrorCode } from '../errors.ts';
+import { JsonRpcClient } from '../net/jsonRpc.ts';
 
 export interface GbtSourceOptions {
   readonly url: string;
@@ -88,12 +86,18 @@ export class GbtTemplateSource implements TemplateProvider, Startable {
   private prev: SetNewPrevHash | undefined;
   private nextId = 1n;
   private timer: NodeJS.Timeout | undefined;
-  private rpcId = 0;
+  private readonly rpc: JsonRpcClient;
   private stopped = false;
 
   constructor(o: GbtSourceOptions) {
     this.o = o;
     this.log = o.logger ?? nullLogger;
+    this.rpc = new JsonRpcClient(o);
+  }
+
+  /** One JSON-RPC call to the node. */
+  call(method: string, params: unknown[]): Promise<unknown> {
+    return this.rpc.call(method, params);
   }
 
   async start(): Promise<void> {
@@ -218,78 +222,6 @@ export class GbtTemplateSource implements TemplateProvider, Startable {
       return { accepted: true, blockHash: sha256d(header), height: held.gbt.height };
     }
     return { accepted: false, reason: typeof r === 'string' ? r : JSON.stringify(r) };
-  }
-
-  private auth(): string | undefined {
-    if (this.o.cookieFile !== undefined) {
-      let text: string;
-      try {
-        text = readFileSync(this.o.cookieFile, 'utf8').trim();
-      } catch (e) {
-        throw new StratumNodeError(
-          StratumNodeErrorCode.RPC,
-          `cannot read RPC cookie ${this.o.cookieFile}: ${(e as NodeJS.ErrnoException).code ?? e}`,
-        );
-      }
-      return `Basic ${Buffer.from(text).toString('base64')}`;
-    }
-    if (this.o.user !== undefined) {
-      return `Basic ${Buffer.from(`${this.o.user}:${this.o.password ?? ''}`).toString('base64')}`;
-    }
-    return undefined;
-  }
-
-  /** One JSON-RPC 1.0 call (Core's dialect); errors carry the node's message. */
-  call(method: string, params: unknown[]): Promise<unknown> {
-    const url = new URL(this.o.url);
-    const body = JSON.stringify({ jsonrpc: '1.0', id: ++this.rpcId, method, params });
-    const auth = this.auth();
-    const max = this.o.maxResponseBytes ?? 32 << 20;
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const fail = (m: string) => new StratumNodeError(StratumNodeErrorCode.RPC, `${method}: ${m}`);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            ...(auth ? { authorization: auth } : {}),
-          },
-          timeout: this.o.timeoutMs ?? 30_000,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > max) {
-              req.destroy();
-              reject(fail(`response larger than ${max} bytes`));
-              return;
-            }
-            chunks.push(c);
-          });
-          res.on('end', () => {
-            if (res.statusCode === 401) return reject(fail('HTTP 401: RPC credentials rejected'));
-            let parsed: { result?: unknown; error?: { code?: number; message?: string } | null };
-            try {
-              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            } catch {
-              return reject(fail(`HTTP ${res.statusCode}: response is not JSON`));
-            }
-            if (parsed.error) {
-              return reject(fail(`node error ${parsed.error.code}: ${parsed.error.message}`));
-            }
-            resolve(parsed.result ?? null);
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(fail('timed out')));
-      req.on('error', (e) => reject(e instanceof StratumNodeError ? e : fail(e.message)));
-      req.end(body);
-    });
   }
 }
 

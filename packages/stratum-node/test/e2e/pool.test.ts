@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Miner } from '../../src/miner/miner.ts';
+import { StatsServer } from '../../src/pool/http.ts';
 import { revalidateChain, startPool, waitFor } from '../support/fixtures.ts';
 
 const stops: Array<() => Promise<void>> = [];
@@ -40,6 +41,20 @@ test(
       const w = snap.workers.find((x) => x.miner === name);
       assert.ok(w && w.accepted >= 2 && w.hashrate > 0, `${name} has accepted shares`);
     }
+    const http = new StatsServer(pool.stats, '127.0.0.1', 0);
+    await http.start();
+    stops.push(() => http.stop());
+    const base = `http://127.0.0.1:${http.address.port}`;
+    const json = (await (await fetch(`${base}/stats`)).json()) as {
+      workers: Array<{ miner: string; worker: string; accepted: number }>;
+    };
+    assert.ok(
+      json.workers.some((w) => w.miner === 'bob' && w.worker === 'rig1' && w.accepted >= 2),
+    );
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /stratum_shares_accepted_total\{miner="carol",worker="rig1"\} \d+/);
+    assert.match(metrics, /stratum_blocks_found_total \d+/);
+    assert.equal((await fetch(`${base}/nope`)).status, 404);
     const chain = source.chain.map((b) => b.block);
     const verdict = revalidateChain(chain);
     assert.deepEqual(verdict, { ok: true });

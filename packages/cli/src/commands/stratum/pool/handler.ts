@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@keel/crypto/hashes';
 import { DIFF1_TARGET, difficultyToTarget, type TemplateProvider } from '@keel/stratum';
 import {
+  type AuxChainConfig,
   GbtTemplateSource,
   loadOrCreateAuthority,
+  MergeMiningCoordinator,
   Pool,
   parseAuthorityKeyArg,
   RegtestTemplateSource,
@@ -15,6 +18,7 @@ import {
 } from '@keel/stratum-node';
 import { bytesToHex, concatBytes, hexToBytes, type Logger, reverseBytes } from '@keel/util';
 import { pino } from 'pino';
+import { z } from 'zod';
 import { CliError } from '../../../errors.ts';
 import type { PoolCliOptions } from './options.ts';
 
@@ -22,6 +26,46 @@ import type { PoolCliOptions } from './options.ts';
 const OP_TRUE_P2WSH = concatBytes(Uint8Array.of(0x00, 0x20), sha256(Uint8Array.of(0x51)));
 /** Regtest default share target: 2^240 (about 65 536 hashes a share). */
 const REGTEST_SHARE_TARGET = 1n << 240n;
+
+const auxChainsSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().min(1).max(64),
+      url: z.string().url(),
+      address: z.string().min(1),
+      cookieFile: z.string().min(1).optional(),
+      user: z.string().optional(),
+      password: z.string().optional(),
+      chainId: z.number().int().min(0).max(0x7fffffff).optional(),
+    }),
+  )
+  .min(1)
+  .max(32);
+
+function loadAuxChains(path: string): AuxChainConfig[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`--merge-mining ${path}: ${(e as Error).message}`);
+  }
+  const r = auxChainsSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new CliError(`--merge-mining ${path}: ${i.path.join('.') || 'top level'}: ${i.message}`);
+  }
+  return r.data.map(
+    (c) =>
+      Object.fromEntries(
+        Object.entries(c).filter(([, v]) => v !== undefined),
+      ) as unknown as AuxChainConfig,
+  );
+}
+
+/** The ledger export holds bigints only as strings already; this guards any stray bigint. */
+function jsonSafe(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
+}
 
 function authorityKey(arg: string, flag: string): Uint8Array {
   try {
@@ -68,7 +112,15 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
       : o.regtest
         ? REGTEST_SHARE_TARGET
         : DIFF1_TARGET;
+  const mm = o.mergeMining
+    ? new MergeMiningCoordinator({
+        chains: loadAuxChains(o.mergeMining),
+        ledgerFile: join(datadir, 'revenue-ledger.json'),
+        logger: log.child({ mod: 'merge' }),
+      })
+    : undefined;
   const pool = new Pool({
+    ...(mm ? { mergeMining: mm } : {}),
     identity,
     provider,
     payoutScript: o.payoutScript ? hexToBytes(o.payoutScript) : OP_TRUE_P2WSH,
@@ -95,6 +147,10 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
       await tdpServer.start();
       services.push(tdpServer);
     }
+    if (mm) {
+      await mm.start();
+      services.push(mm);
+    }
     await pool.start();
     services.push(pool);
     if (o.sv1Listen) {
@@ -108,7 +164,12 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
       services.push(sv1);
     }
     if (o.statsListen) {
-      const http = new StatsServer(pool.stats, o.statsListen.host, o.statsListen.port);
+      const http = new StatsServer(
+        pool.stats,
+        o.statsListen.host,
+        o.statsListen.port,
+        mm ? { '/merge-mining': () => mm.stats(), '/ledger': () => jsonSafe(mm.ledgerJSON()) } : {},
+      );
       await http.start();
       services.push(http);
     }

@@ -17,6 +17,7 @@ export const poolOptionsSchema = z
     rpcUser: z.string().optional(),
     rpcPassword: z.string().optional(),
     rpcPollMs: z.coerce.number().int().min(100).max(600_000).default(2000),
+    mergeMining: z.string().min(1).optional(),
     payoutScript: z
       .string()
       .regex(/^([0-9a-fA-F]{2}){1,10000}$/, 'expected hex')

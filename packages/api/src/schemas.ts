@@ -12,7 +12,8 @@ const hex = (bytes?: number) =>
     .transform((s) => (s.startsWith('0x') ? s.slice(2) : s).toLowerCase());
 
 export const Hash32 = hex(32);
-export const Address = hex(20);
+/** An account address: the owner's 32-byte ed25519 public key (the ledger's rule). */
+export const Address = hex(32);
 export const HexBytes = hex();
 const Height = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -63,13 +64,19 @@ export interface BlockJson {
   readonly txs: readonly string[];
 }
 
+/** The ledger's receipt (hex strings, decimal amounts) and where the transaction sits. */
 export interface ReceiptJson {
-  readonly hash: string;
+  readonly txHash: string;
+  readonly kind: string;
+  readonly status: 'ok' | 'revert' | 'out_of_gas' | 'trap' | 'rejected';
+  readonly gasUsed: number;
+  readonly fee: string;
+  readonly returnData: string;
+  readonly logs: readonly { address: string; topics: readonly string[]; data: string }[];
+  readonly contractAddress?: string;
+  readonly error?: { readonly code: string; readonly message: string };
   readonly height: number;
   readonly index: number;
-  readonly status: 'ok' | 'failed';
-  readonly error?: string;
-  readonly feeCharged: string;
 }
 
 export interface StatusJson {
@@ -106,7 +113,7 @@ export interface MethodResults {
   chain_getBlockByHeight: BlockJson | null;
   chain_getBlockByHash: BlockJson | null;
   chain_getFinalized: { height: number; hash: string; stateRoot: string };
-  chain_getTransaction: { tx: Record<string, string>; receipt: ReceiptJson | null } | null;
+  chain_getTransaction: { raw: string; receipt: ReceiptJson | null; pending: boolean } | null;
   chain_getTransactionReceipt: ReceiptJson | null;
   chain_sendTransaction: { hash: string; status: 'added' | 'replaced' | 'known' };
   state_getAccount: {
@@ -115,10 +122,11 @@ export interface MethodResults {
     nonce: string;
     stateRoot: string;
     height: number;
-    proof?: { left: boolean; hash: string }[] | null;
+    /** The ledger's encoded state proof (hex), verifiable against `stateRoot`. */
+    proof?: string;
   };
-  state_getStorage: never;
-  contract_call: never;
+  state_getStorage: { value: string | null; stateRoot: string; height: number; proof: string };
+  contract_call: { status: string; gasUsed: number; returnData: string; logs: unknown[] };
   consensus_getValidators: { index: number; stake: number; blsPublicKey: string; name: string }[];
   consensus_getStatus: StatusJson;
   net_peers: PeerJson[];

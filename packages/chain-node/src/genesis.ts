@@ -8,9 +8,8 @@ import {
   ed25519,
   sha256,
 } from '@keel/crypto';
+import { createGenesisState, type Ledger, type LedgerState } from '@keel/ledger';
 import { bytesToHex, bytesToUtf8, hexToBytes, isHex, utf8ToBytes } from '@keel/util';
-import { type Account, TransferState } from './app/state.ts';
-import { addressOf } from './app/tx.ts';
 import { ChainNodeError, ChainNodeErrorCode } from './errors.ts';
 
 export interface GenesisValidator {
@@ -34,7 +33,9 @@ export interface Genesis {
   readonly block: Block;
   readonly hash: Uint8Array;
   readonly validators: ValidatorInfo[];
-  readonly accounts: [string, Account][];
+  /** The ledger's genesis state and its root (the genesis block commits to the root). */
+  readonly state: LedgerState;
+  readonly stateRoot: Uint8Array;
 }
 
 function bad(msg: string): ChainNodeError {
@@ -52,8 +53,8 @@ function hexField(v: unknown, len: number, where: string): string {
 export function parseGenesisFile(raw: unknown): GenesisFile {
   if (!raw || typeof raw !== 'object') throw bad('not an object');
   const o = raw as Record<string, unknown>;
-  if (typeof o.chainId !== 'string' || !/^[a-z0-9-]{1,64}$/.test(o.chainId)) {
-    throw bad('chainId must be 1-64 characters of [a-z0-9-]');
+  if (typeof o.chainId !== 'string' || !/^[a-z0-9-]{1,32}$/.test(o.chainId)) {
+    throw bad('chainId must be 1-32 characters of [a-z0-9-]');
   }
   if (!Number.isSafeInteger(o.genesisTime)) throw bad('genesisTime must be an integer');
   if (!Array.isArray(o.validators) || o.validators.length === 0 || o.validators.length > 1024) {
@@ -74,18 +75,21 @@ export function parseGenesisFile(raw: unknown): GenesisFile {
   });
   if (!Array.isArray(o.balances)) throw bad('balances must be a list');
   const balances = o.balances.map((b: Record<string, unknown>, i: number) => {
-    const address = hexField(b?.address, 20, `balances[${i}].address`);
+    const address = hexField(b?.address, 32, `balances[${i}].address`);
     if (typeof b.amount !== 'string' || !/^[0-9]{1,20}$/.test(b.amount)) {
       throw bad(`balances[${i}].amount must be a decimal string`);
     }
-    if (BigInt(b.amount) >= 1n << 64n) throw bad(`balances[${i}].amount exceeds u64`);
+    if (BigInt(b.amount) >= 1n << 64n) throw bad(`balances[${i}].amount exceeds 2^64`);
     return { address, amount: b.amount };
   });
   return { chainId: o.chainId, genesisTime: o.genesisTime as number, validators, balances };
 }
 
-/** Builds the genesis block; checks every validator's BLS proof of possession. */
-export function loadGenesis(file: GenesisFile, bls: BlsBackend): Genesis {
+/**
+ * Builds the ledger's genesis state and the genesis block (which commits to its root); checks
+ * every validator's BLS proof of possession. A validator's staking account is its VRF key.
+ */
+export function loadGenesis(file: GenesisFile, bls: BlsBackend, ledger: Ledger): Genesis {
   const validators: ValidatorInfo[] = file.validators.map((v, i) => {
     const publicKey = hexToBytes(v.blsPublicKey);
     const proofOfPossession = hexToBytes(v.proofOfPossession);
@@ -99,16 +103,38 @@ export function loadGenesis(file: GenesisFile, bls: BlsBackend): Genesis {
       proofOfPossession,
     };
   });
-  const accounts: [string, Account][] = [];
   const seen = new Set<string>();
   for (const b of file.balances) {
     if (seen.has(b.address)) throw bad(`address ${b.address} listed twice`);
     seen.add(b.address);
-    accounts.push([b.address, { balance: BigInt(b.amount), nonce: 0n }]);
   }
-  const appState = new TransferState(accounts).stateRoot();
-  const block = createGenesisBlock({ chainId: file.chainId, validators, appState });
-  return { file, block, hash: blockHash(block), validators, accounts };
+  let g: { state: LedgerState; stateRoot: Uint8Array };
+  try {
+    g = createGenesisState(ledger, {
+      chainId: file.chainId,
+      balances: file.balances.map((b) => ({
+        address: hexToBytes(b.address),
+        amount: BigInt(b.amount),
+      })),
+      validators: validators.map((v) => ({
+        stake: BigInt(v.stake),
+        blsPublicKey: v.publicKey,
+        blsPop: v.proofOfPossession!,
+        vrfPublicKey: v.vrfPublicKey!,
+      })),
+    });
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  const block = createGenesisBlock({ chainId: file.chainId, validators, appState: g.stateRoot });
+  return {
+    file,
+    block,
+    hash: blockHash(block),
+    validators,
+    state: g.state,
+    stateRoot: g.stateRoot,
+  };
 }
 
 /** A validator's secrets: BLS signing key, ECVRF key, libp2p node key (all 32-byte seeds). */
@@ -137,9 +163,9 @@ export function genesisValidator(name: string, stake: number, k: ValidatorKeys, 
   } satisfies GenesisValidator;
 }
 
-/** An account key for funded devnet accounts: ed25519 seed and its address. */
+/** A funded devnet account: its ed25519 seed and address (the ledger's: the public key). */
 export function accountFromSeed(seed: Uint8Array): { secretKey: Uint8Array; address: string } {
-  return { secretKey: seed, address: bytesToHex(addressOf(ed25519.getPublicKey(seed))) };
+  return { secretKey: seed, address: bytesToHex(ed25519.getPublicKey(seed)) };
 }
 
 const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;

@@ -1,23 +1,8 @@
 // @keel/chain-node: A node of the keel BFT chain: storage, mempool, libp2p networking, sync, peer manager, JSON-RPC, metrics, devnet.
 import './polyfill.ts';
 
-export { ChainApp } from './app/chainApp.ts';
+export { LedgerApp, type LedgerAppOptions } from './app/ledgerApp.ts';
 export { decodePayload, encodePayload, type Payload } from './app/payload.ts';
-export {
-  type Account,
-  type Receipt,
-  TransferState,
-  verifyAccountProof,
-} from './app/state.ts';
-export {
-  addressOf,
-  type DecodedTx,
-  decodeTx,
-  MAX_TX_BYTES,
-  signTransfer,
-  txToJson,
-  verifyTxSignature,
-} from './app/tx.ts';
 export {
   Devnet,
   type DevnetNode,
@@ -45,7 +30,13 @@ export {
   parseGenesisFile,
   type ValidatorKeys,
 } from './genesis.ts';
-export { defaultMempoolOptions, Mempool, type MempoolOptions } from './mempool/mempool.ts';
+export {
+  defaultMempoolOptions,
+  Mempool,
+  type MempoolOptions,
+  type MempoolTx,
+  type SenderAccount,
+} from './mempool/mempool.ts';
 export { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 export {
   type CodecLimits,
@@ -61,5 +52,5 @@ export { defaultPeerManagerOptions, PeerManager, Penalty } from './net/peers.ts'
 export { ChainNode, type ChainNodeOptions } from './node.ts';
 export { RpcServer } from './rpc/server.ts';
 export { layout } from './storage/layout.ts';
-export { ChainStore } from './storage/store.ts';
+export { ChainStore, type StoredReceipt } from './storage/store.ts';
 export { agreedPrefix, defaultSyncOptions, SyncService } from './sync/sync.ts';

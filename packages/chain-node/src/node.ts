@@ -16,10 +16,19 @@ import {
   withVerifyMemo,
 } from '@keel/consensus';
 import { type BlsBackend, ecvrfELL2 } from '@keel/crypto';
+import {
+  type BlockResult,
+  createLedger,
+  type Ledger,
+  loadStateFromStore,
+  receiptToJSON,
+  stateRoot,
+  stateToKvOps,
+  stateWritesToKvOps,
+} from '@keel/ledger';
 import { bytesToHex, hexToBytes, type Logger, nullLogger } from '@keel/util';
-import { ChainApp } from './app/chainApp.ts';
+import { LedgerApp } from './app/ledgerApp.ts';
 import type { Payload } from './app/payload.ts';
-import { type ApplyResult, TransferState } from './app/state.ts';
 import { ChainNodeError, ChainNodeErrorCode } from './errors.ts';
 import type { Genesis, ValidatorKeys } from './genesis.ts';
 import { Mempool, type MempoolOptions } from './mempool/mempool.ts';
@@ -52,6 +61,8 @@ export interface ChainNodeOptions {
   readonly syncIntervalMs?: number;
   readonly adminToken?: string | null;
   readonly logger?: Logger;
+  /** The ledger instance (the one the genesis was built with). */
+  readonly ledger?: Ledger;
 }
 
 interface FinalitySample {
@@ -70,7 +81,7 @@ export class ChainNode {
   readonly metrics: NodeMetrics;
   readonly peers: PeerManager;
   store!: ChainStore;
-  state!: TransferState;
+  readonly ledger: Ledger;
   mempool!: Mempool;
   consensus!: NodeState;
   network!: Network;
@@ -79,7 +90,7 @@ export class ChainNode {
   readonly validators: ValidatorSet;
   readonly chainId: string;
   readonly genesisHash: Uint8Array;
-  private app!: ChainApp;
+  app!: LedgerApp;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private housekeeping: ReturnType<typeof setInterval> | null = null;
   private viewStartedAt = 0;
@@ -98,6 +109,7 @@ export class ChainNode {
     this.peers = new PeerManager(o.peers);
     this.chainId = o.genesis.file.chainId;
     this.genesisHash = o.genesis.hash;
+    this.ledger = o.ledger ?? createLedger();
     this.validators = new ValidatorSet(o.genesis.validators, withVerifyMemo(o.bls), {
       verifyProofOfPossession: (pk, pop) => o.bls.popVerify(pk, pop),
     });
@@ -112,35 +124,39 @@ export class ChainNode {
     this.store = new ChainStore(join(o.datadir, 'db'));
     this.store.checkGenesis(bytesToHex(this.genesisHash));
     this.peers.load(this.store.peers());
-    const tip = this.store.committed();
-    if (tip) {
-      this.state = new TransferState(this.store.accounts());
-      const info = this.store.info(tip.height);
-      const root = bytesToHex(this.state.stateRoot());
-      if (tip.height > 0 && info?.stateRoot !== root) {
-        throw new ChainNodeError(
-          ChainNodeErrorCode.STORE_CORRUPT,
-          `state root ${root} does not match block ${tip.height}'s ${info?.stateRoot}`,
-        );
-      }
-    } else {
-      this.state = new TransferState(o.genesis.accounts);
-      this.store.putAccountsSync(o.genesis.accounts);
+    let tip = this.store.committed();
+    if (!tip) {
+      this.store.initGenesis(stateToKvOps(o.genesis.state), bytesToHex(this.genesisHash));
+      tip = this.store.committed()!;
     }
-    this.mempool = new Mempool({ ...o.mempool, chainId: this.chainId }, (a) =>
-      this.state.account(a),
-    );
-    this.app = new ChainApp({
-      chainId: this.chainId,
+    const state =
+      tip.height === 0 ? o.genesis.state : await loadStateFromStore(this.store.stateStore());
+    const root = bytesToHex(stateRoot(state));
+    const expected =
+      tip.height === 0 ? bytesToHex(o.genesis.stateRoot) : this.store.info(tip.height)?.stateRoot;
+    if (root !== expected) {
+      throw new ChainNodeError(
+        ChainNodeErrorCode.STORE_CORRUPT,
+        `stored state root ${root} does not match block ${tip.height}'s ${expected}`,
+      );
+    }
+    this.app = new LedgerApp({
+      ledger: this.ledger,
+      committed: state,
+      committedHash: tip.hash,
       maxTxsPerBlock: o.maxTxsPerBlock ?? 5000,
       maxPayloadBytes: defaultCodecLimits.maxPayloadBytes,
-      state: this.state,
-      mempool: this.mempool,
-      ancestors: (h) => this.uncommittedAncestors(h),
+      mempool: () => this.mempool,
       now: () => Date.now(),
+      blockByHash: (h) => this.consensus?.blocks.get(h)?.block ?? null,
       onApplied: (b, h, p, r) => this.onApplied(b, h, p, r),
       logger: this.log,
     });
+    this.mempool = new Mempool(
+      o.mempool ?? {},
+      (a) => this.app.account(a),
+      (raw) => this.app.checkTx(raw),
+    );
     this.consensus = this.createConsensus();
     this.network = new Network({
       nodeKeySeed: o.keys?.nodeKey ?? o.nodeKey ?? new Uint8Array(32),
@@ -384,26 +400,28 @@ export class ChainNode {
     return r;
   }
 
-  private uncommittedAncestors(parentHash: Uint8Array): Block[] {
-    const out: Block[] = [];
-    let cur = this.consensus?.blocks.get(bytesToHex(parentHash));
-    while (cur && cur.block.height > this.consensus.committedHeight) {
-      out.push(cur.block);
-      cur = this.consensus.blocks.get(bytesToHex(cur.block.parentHash));
-    }
-    return out;
-  }
-
-  private onApplied(block: Block, hash: Uint8Array, p: Payload, r: ApplyResult): void {
+  private onApplied(block: Block, hash: Uint8Array, p: Payload, r: BlockResult): void {
     const now = Date.now();
+    const receipts = r.receipts.map((rc, index) => ({
+      ...receiptToJSON(rc),
+      height: block.height,
+      index,
+    }));
     const info = {
       hash: bytesToHex(hash),
       stateRoot: bytesToHex(r.stateRoot),
       committedAt: now,
       timestamp: p.timestamp,
-      txs: p.txs.map((t) => t.hashHex),
+      txs: receipts.map((x) => x.txHash),
     };
-    this.store.commit({ block, hash, info, receipts: r.receipts, accounts: r.changed });
+    const stateOps = stateWritesToKvOps(r.writes);
+    this.store.commit({ block, hash, info, receipts, stateOps });
+    if (r.validatorSetChanged) {
+      this.log.warn(
+        { height: block.height },
+        'stake changed; the consensus set stays the genesis set',
+      );
+    }
     this.txCommitted += p.txs.length;
     this.metrics.txsCommitted.inc(p.txs.length);
     this.metrics.committedHeight.set(block.height);
@@ -425,7 +443,7 @@ export class ChainNode {
         view: 0,
         proposer: 0,
         timestamp: g.file.genesisTime,
-        stateRoot: bytesToHex(new TransferState(g.accounts).stateRoot()),
+        stateRoot: bytesToHex(g.stateRoot),
         committedAt: 0,
         qc: { view: 0, blockHash: bytesToHex(g.block.qc.blockHash), signers: '' },
         txs: [],
@@ -466,7 +484,7 @@ export class ChainNode {
       lastQC: { view: s.safety.highQC.view, blockHash: bytesToHex(s.safety.highQC.blockHash) },
       committedHeight: h,
       committedHash: s.committedKey,
-      stateRoot: bytesToHex(this.state.stateRoot()),
+      stateRoot: bytesToHex(this.app.root()),
       viewChanges: this.viewChanges,
       halted: s.halted ? `${s.halted.code}: ${s.halted.message}` : null,
       peers: this.network.connectedPeers().length,

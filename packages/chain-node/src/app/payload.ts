@@ -1,22 +1,22 @@
 import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode } from '@keel/util';
 import { plainBytes } from '../net/codec.ts';
-import { type DecodedTx, decodeTx, MAX_TX_BYTES } from './tx.ts';
 
 /**
- * A block payload: u8 version (1) ‖ u64 proposer wall-clock time (ms) ‖ CompactSize count ‖
- * that many varBytes transactions. The time is informational (finality latency metrics); it
- * is checked only for being within the drift bound of the validator's clock.
+ * A block payload: u8 version (1) ‖ u64 proposer wall-clock time (ms, the block time the
+ * ledger sees) ‖ CompactSize count ‖ that many varBytes ledger transactions.
  */
 export interface Payload {
   readonly timestamp: number;
-  readonly txs: DecodedTx[];
+  readonly txs: Uint8Array[];
 }
 
 export const PAYLOAD_VERSION = 1;
+/** The ledger's own bound on one encoded transaction (600 KiB). */
+const MAX_TX_BYTES = 600 * 1024;
 
 export function encodePayload(timestamp: number, txs: readonly Uint8Array[]): Uint8Array {
   let size = 16;
-  for (const t of txs) size += t.length + 3;
+  for (const t of txs) size += t.length + 5;
   const w = new BufferWriter(size).u8(PAYLOAD_VERSION).u64le(BigInt(timestamp));
   w.compactSize(txs.length);
   for (const t of txs) w.varBytes(t);
@@ -34,8 +34,8 @@ export function decodePayload(bytes: Uint8Array, maxTxs: number): Payload {
     throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `payload timestamp ${ts} too large`);
   }
   const n = r.compactSize(maxTxs, 'transaction count');
-  const txs: DecodedTx[] = [];
-  for (let i = 0; i < n; i++) txs.push(decodeTx(r.varBytes(MAX_TX_BYTES, 'transaction').slice()));
+  const txs: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) txs.push(r.varBytes(MAX_TX_BYTES, 'transaction').slice());
   r.assertEnd('payload');
   return { timestamp: Number(ts), txs };
 }

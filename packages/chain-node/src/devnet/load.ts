@@ -1,8 +1,8 @@
 import { createPrivateKey, type KeyObject, sign as nodeSign } from 'node:crypto';
 import { createHttpClient, type RpcClient } from '@keel/api';
 import { ed25519 } from '@keel/crypto';
+import { encodeTx, signTx } from '@keel/ledger';
 import { bytesToHex, hexToBytes } from '@keel/util';
-import { signTransfer } from '../app/tx.ts';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -15,7 +15,8 @@ export interface LoadGeneratorOptions {
 }
 
 /**
- * The built-in transfer load: funded accounts send 1-unit transfers to each other (fee 1),
+ * The built-in transfer load: funded accounts send 1-unit ledger transfers to each other
+ * (gas limit 10 000 at price 1),
  * round-robin over the nodes' RPC endpoints, in batches every 100 ms. Nonces are tracked
  * locally and resynchronised from the chain when a node rejects one.
  */
@@ -28,7 +29,7 @@ export class LoadGenerator {
   sent = 0;
   rejected = 0;
 
-  private readonly signers = new Map<string, { publicKey: Uint8Array; key: KeyObject }>();
+  private readonly signers = new Map<string, { seed: Uint8Array; key: KeyObject }>();
 
   constructor(private readonly o: LoadGeneratorOptions) {
     this.clients = o.rpcUrls.map((url) => createHttpClient({ url, timeoutMs: 5000 }));
@@ -41,7 +42,7 @@ export class LoadGenerator {
         format: 'der',
         type: 'pkcs8',
       });
-      this.signers.set(a.address, { publicKey: ed25519.getPublicKey(seed), key });
+      this.signers.set(a.address, { seed, key });
     }
   }
 
@@ -78,16 +79,22 @@ export class LoadGenerator {
         const nonce = this.nonces.get(from.address) ?? 0n;
         this.nonces.set(from.address, nonce + 1n);
         const signer = this.signers.get(from.address)!;
-        const raw = signTransfer({
-          chainId: this.o.chainId,
-          secretKey: hexToBytes(from.secretKey),
-          publicKey: signer.publicKey,
-          sign: (m) => new Uint8Array(nodeSign(null, m, signer.key)),
-          to: hexToBytes(to.address),
-          amount: 1n,
-          fee: 1n,
-          nonce,
-        });
+        const raw = encodeTx(
+          signTx(
+            {
+              chainId: this.o.chainId,
+              from: hexToBytes(from.address),
+              nonce,
+              gasLimit: 10_000,
+              gasPrice: 1n,
+              kind: 'transfer',
+              to: hexToBytes(to.address),
+              amount: 1n,
+            },
+            signer.seed,
+            { ed25519: { ...ed25519, sign: (m) => new Uint8Array(nodeSign(null, m, signer.key)) } },
+          ),
+        );
         const target = this.next % this.clients.length;
         const list = per.get(target) ?? [];
         list.push({ method: 'chain_sendTransaction', params: { raw: bytesToHex(raw) } });

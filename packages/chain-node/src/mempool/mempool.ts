@@ -1,10 +1,25 @@
-import type { Account } from '../app/state.ts';
-import { type DecodedTx, decodeTx, verifyTxSignature } from '../app/tx.ts';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import { MinHeap } from './heap.ts';
 
+/** What the mempool needs to know about a transaction (the ledger's check produces it). */
+export interface MempoolTx {
+  readonly raw: Uint8Array;
+  readonly hashHex: string;
+  readonly fromHex: string;
+  readonly nonce: bigint;
+  /** Priority: the fee per gas unit. */
+  readonly fee: bigint;
+  /** The most the transaction can take from the sender (value + gas limit × price). */
+  readonly cost: bigint;
+}
+
+/** The sender's committed balance and next nonce. */
+export interface SenderAccount {
+  readonly balance: bigint;
+  readonly nonce: bigint;
+}
+
 export interface MempoolOptions {
-  readonly chainId: string;
   /** Most pending transactions; beyond it the cheapest tail transactions are evicted. */
   readonly maxCount: number;
   /** Most pending bytes. */
@@ -19,7 +34,7 @@ export interface MempoolOptions {
   readonly ttlMs: number;
 }
 
-export const defaultMempoolOptions: Omit<MempoolOptions, 'chainId'> = {
+export const defaultMempoolOptions: MempoolOptions = {
   maxCount: 1_000_000,
   maxBytes: 512 * 1024 * 1024,
   feeFloor: 1n,
@@ -29,7 +44,7 @@ export const defaultMempoolOptions: Omit<MempoolOptions, 'chainId'> = {
 };
 
 interface Entry {
-  readonly tx: DecodedTx;
+  readonly tx: MempoolTx;
   readonly addedAt: number;
 }
 
@@ -41,7 +56,8 @@ export type AddResult =
 /**
  * Pending transactions: per-sender nonce queues, fee-priority block templates, replacement by
  * a higher fee, eviction of the cheapest tail transactions under count/byte caps, expiry.
- * Admission checks signature, chain id, fee floor, nonce window and that the sender can pay
+ * Admission runs the injected `check` (decoding, chain id, signature, gas — the ledger's
+ * `checkTx`), then the pool's own rules: fee floor, nonce window, and that the sender can pay
  * for all its pending transactions up to this one.
  */
 export class Mempool {
@@ -55,8 +71,10 @@ export class Mempool {
   private bytes = 0;
 
   constructor(
-    opts: Partial<MempoolOptions> & { chainId: string },
-    private readonly account: (addrHex: string) => Account,
+    opts: Partial<MempoolOptions>,
+    private readonly account: (addrHex: string) => SenderAccount,
+    /** Stateless and signature checks; throws ChainNodeError INVALID_TX / TX_REJECTED. */
+    private readonly check: (raw: Uint8Array) => MempoolTx,
   ) {
     this.opts = { ...defaultMempoolOptions, ...opts };
   }
@@ -77,28 +95,20 @@ export class Mempool {
     return this.byHash.has(hashHex);
   }
 
-  get(hashHex: string): DecodedTx | null {
+  get(hashHex: string): MempoolTx | null {
     return this.byHash.get(hashHex)?.tx ?? null;
   }
 
   /** Decodes and admits raw bytes; throws ChainNodeError (INVALID_TX / TX_REJECTED / MEMPOOL_FULL). */
   addRaw(raw: Uint8Array, now: number): AddResult {
-    let tx: DecodedTx;
-    try {
-      tx = decodeTx(raw);
-    } catch (e) {
-      throw new ChainNodeError(ChainNodeErrorCode.INVALID_TX, (e as Error).message);
-    }
-    return this.add(tx, now);
+    return this.add(this.check(raw), now);
   }
 
-  add(tx: DecodedTx, now: number): AddResult {
+  /** Admits a transaction that already passed `check`. */
+  add(tx: MempoolTx, now: number): AddResult {
     if (this.byHash.has(tx.hashHex)) return { status: 'known', hash: tx.hashHex };
     const reject = (msg: string) =>
       new ChainNodeError(ChainNodeErrorCode.TX_REJECTED, msg, { hash: tx.hashHex });
-    if (tx.chainId !== this.opts.chainId) {
-      throw reject(`chain id ${JSON.stringify(tx.chainId)} is not ${this.opts.chainId}`);
-    }
     if (tx.fee < this.opts.feeFloor)
       throw reject(`fee ${tx.fee} below floor ${this.opts.feeFloor}`);
     const acct = this.account(tx.fromHex);
@@ -114,10 +124,9 @@ export class Mempool {
         throw reject(`replacement fee ${tx.fee} below ${need} (old fee ${old.tx.fee} + bump)`);
       }
     }
-    let cost = tx.amount + tx.fee;
-    if (queue) for (const [n, e] of queue) if (n < tx.nonce) cost += e.tx.amount + e.tx.fee;
+    let cost = tx.cost;
+    if (queue) for (const [n, e] of queue) if (n < tx.nonce) cost += e.tx.cost;
     if (cost > acct.balance) throw reject(`balance ${acct.balance} below pending cost ${cost}`);
-    if (!verifyTxSignature(tx)) throw reject('invalid signature');
     if (old) this.remove(old.tx.hashHex);
     this.insert(tx, now);
     this.evict(tx.hashHex);
@@ -131,7 +140,7 @@ export class Mempool {
       : { status: 'added', hash: tx.hashHex };
   }
 
-  private insert(tx: DecodedTx, now: number): void {
+  private insert(tx: MempoolTx, now: number): void {
     const e: Entry = { tx, addedAt: now };
     let q = this.bySender.get(tx.fromHex);
     if (!q) this.bySender.set(tx.fromHex, (q = new Map()));
@@ -187,8 +196,8 @@ export class Mempool {
       /** Next nonce per sender after those ancestors. */
       readonly nextNonce?: ReadonlyMap<string, bigint>;
     } = {},
-  ): DecodedTx[] {
-    type Head = { tx: DecodedTx; queue: Map<bigint, Entry> };
+  ): MempoolTx[] {
+    type Head = { tx: MempoolTx; queue: Map<bigint, Entry> };
     const heads = new MinHeap<Head>((a, b) =>
       a.tx.fee > b.tx.fee ? -1 : a.tx.fee < b.tx.fee ? 1 : 0,
     );
@@ -196,7 +205,7 @@ export class Mempool {
       const first = q.get(pending.nextNonce?.get(sender) ?? this.account(sender).nonce);
       if (first) heads.push({ tx: first.tx, queue: q });
     }
-    const out: DecodedTx[] = [];
+    const out: MempoolTx[] = [];
     let bytes = 0;
     while (out.length < maxTxs) {
       const h = heads.pop();
@@ -212,7 +221,7 @@ export class Mempool {
   }
 
   /** After a commit: drop included transactions and those whose nonce is now used. */
-  onCommitted(txs: readonly DecodedTx[]): void {
+  onCommitted(txs: readonly { readonly hashHex: string; readonly fromHex: string }[]): void {
     const senders = new Set<string>();
     for (const tx of txs) {
       this.remove(tx.hashHex);

@@ -1,8 +1,15 @@
 import type { MethodName, MethodParams } from '@keel/api';
+import {
+  encodeProof,
+  getAccount,
+  getAccountWithProof,
+  getStorageWithProof,
+  stateRoot,
+  txHash,
+} from '@keel/ledger';
 import { bytesToHex, hexToBytes } from '@keel/util';
 import type { WebSocket } from 'ws';
 import { decodePayload } from '../app/payload.ts';
-import { decodeTx, txToJson } from '../app/tx.ts';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import type { ChainNode } from '../node.ts';
 import type { RpcHandler } from './server.ts';
@@ -48,16 +55,12 @@ export function createRpcHandlers(node: ChainNode): Partial<Record<MethodName, R
     chain_getTransaction: (p: { hash: string }) => {
       const receipt = node.store.receipt(p.hash);
       if (receipt) {
-        const info = node.store.info(receipt.height);
         const b = node.store.block(receipt.height);
-        if (b && info) {
-          const pending = node.mempool.get(p.hash);
-          const raw = pending?.raw ?? findRaw(b.payload, p.hash);
-          if (raw) return { tx: txToJson(decodeTx(raw)), receipt };
-        }
+        const raw = b ? findRaw(b.payload, p.hash) : null;
+        if (raw) return { raw: bytesToHex(raw), receipt, pending: false };
       }
       const pending = node.mempool.get(p.hash);
-      return pending ? { tx: txToJson(pending), receipt: null } : null;
+      return pending ? { raw: bytesToHex(pending.raw), receipt: null, pending: true } : null;
     },
     chain_getTransactionReceipt: (p: { hash: string }) => node.store.receipt(p.hash),
     chain_sendTransaction: (p: { raw: string }) => {
@@ -65,21 +68,53 @@ export function createRpcHandlers(node: ChainNode): Partial<Record<MethodName, R
       return { hash: r.hash, status: r.status };
     },
     state_getAccount: (p: { address: string; proof?: boolean }) => {
-      const a = node.state.account(p.address);
+      const state = node.app.state;
+      const a = getAccount(state, hexToBytes(p.address));
       return {
         address: p.address,
         balance: a.balance.toString(),
         nonce: a.nonce.toString(),
-        stateRoot: bytesToHex(node.state.stateRoot()),
+        ...(a.codeHash ? { codeHash: bytesToHex(a.codeHash) } : {}),
+        stateRoot: bytesToHex(stateRoot(state)),
         height: node.consensus.committedHeight,
-        ...(p.proof ? { proof: node.state.proof(p.address) } : {}),
+        ...(p.proof
+          ? {
+              proof: bytesToHex(
+                encodeProof(getAccountWithProof(state, hexToBytes(p.address)).proof),
+              ),
+            }
+          : {}),
       };
     },
-    state_getStorage: () => {
-      throw notSupported('state_getStorage: this chain state has no contract storage yet');
+    state_getStorage: (p: { address: string; key: string }) => {
+      const state = node.app.state;
+      const v = getStorageWithProof(state, hexToBytes(p.address), hexToBytes(p.key));
+      return {
+        value: v.value ? bytesToHex(v.value) : null,
+        stateRoot: bytesToHex(stateRoot(state)),
+        height: node.consensus.committedHeight,
+        proof: bytesToHex(encodeProof(v.proof)),
+      };
     },
-    contract_call: () => {
-      throw notSupported('contract_call: contracts are not enabled in this chain state yet');
+    contract_call: (p: { address: string; method: string; args?: string; gas?: number }) => {
+      const r = node.ledger.callContract(node.app.state, {
+        to: hexToBytes(p.address),
+        method: p.method,
+        input: p.args ? hexToBytes(p.args) : new Uint8Array(0),
+        ...(p.gas ? { gasLimit: p.gas } : {}),
+        block: { height: BigInt(node.consensus.committedHeight), time: BigInt(Date.now()) },
+      });
+      return {
+        status: r.status,
+        gasUsed: r.gasUsed,
+        returnData: bytesToHex(r.returnData),
+        logs: r.logs.map((l) => ({
+          address: bytesToHex(l.address),
+          topics: l.topics.map(bytesToHex),
+          data: bytesToHex(l.data),
+        })),
+        ...(r.error ? { error: r.error } : {}),
+      };
     },
     consensus_getValidators: () =>
       node.o.genesis.file.validators.map((v, index) => ({
@@ -129,7 +164,9 @@ export function createRpcHandlers(node: ChainNode): Partial<Record<MethodName, R
 
 function findRaw(payload: Uint8Array, hashHex: string): Uint8Array | null {
   try {
-    for (const tx of decodePayload(payload, 100_000).txs) if (tx.hashHex === hashHex) return tx.raw;
+    for (const raw of decodePayload(payload, 100_000).txs) {
+      if (bytesToHex(txHash(raw)) === hashHex) return raw;
+    }
   } catch {
     return null;
   }

@@ -10,8 +10,11 @@
  * | `b:<height>`           | encoded committed block (bytes)                            |
  * | `i:<height>`           | `{ hash, stateRoot, committedAt, timestamp, txs }`         |
  * | `h:<block hash hex>`   | height                                                     |
- * | `t:<tx hash hex>`      | receipt `{ hash, height, index, status, error?, feeCharged }` |
- * | `a:<address hex>`      | `{ balance, nonce }` as decimal strings                    |
+ * | `t:<tx hash hex>`      | receipt (the ledger's `ReceiptJSON` + height, index)       |
+ * | `a:<address hex>`      | retired (the transfer-only state before the ledger)        |
+ *
+ * The ledger's own key space (`@keel/ledger` `layout.ts`, binary keys under prefix 0x53) lives
+ * in the named sub-database `state` of the same environment, so one transaction covers both.
  * | `p:<peer id>`          | `{ score, bannedUntil, updatedAt }`                        |
  * | `e:<validator>:<view>:<kind>` | equivocation evidence (JSON-safe hex fields)        |
  * | `s:<height>`           | snapshot metadata `{ height, hash, stateRoot, accounts }`   |

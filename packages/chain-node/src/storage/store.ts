@@ -1,7 +1,8 @@
 import type { Block, SafetyState } from '@keel/consensus';
+import type { ReceiptJSON } from '@keel/ledger';
+import type { KvOp, KvStore } from '@keel/util';
 import { bytesToHex } from '@keel/util';
-import { open, type RootDatabase } from 'lmdb';
-import type { Account, Receipt } from '../app/state.ts';
+import { type Database, open, type RootDatabase } from 'lmdb';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import { decodeBlock, decodeSafety, encodeBlock, encodeSafety } from '../net/codec.ts';
 import { layout } from './layout.ts';
@@ -16,12 +17,19 @@ export interface BlockInfo {
   readonly txs: readonly string[];
 }
 
+/** A stored receipt: the ledger's JSON form plus where the transaction sits. */
+export interface StoredReceipt extends ReceiptJSON {
+  readonly height: number;
+  readonly index: number;
+}
+
 export interface CommitRecord {
   readonly block: Block;
   readonly hash: Uint8Array;
   readonly info: BlockInfo;
-  readonly receipts: readonly Receipt[];
-  readonly accounts: ReadonlyMap<string, Account>;
+  readonly receipts: readonly StoredReceipt[];
+  /** The ledger's state writes (`stateWritesToKvOps`). */
+  readonly stateOps: readonly KvOp[];
 }
 
 export interface PeerRecord {
@@ -37,9 +45,63 @@ export interface PeerRecord {
  */
 export class ChainStore {
   private readonly db: RootDatabase;
+  /** The ledger's key space (binary keys and values), in the same environment. */
+  private readonly stateDb: Database<Uint8Array, Uint8Array>;
 
   constructor(path: string) {
     this.db = open({ path, compression: false, maxReaders: 64 });
+    this.stateDb = this.db.openDB<Uint8Array, Uint8Array>({
+      name: 'state',
+      keyEncoding: 'binary',
+      encoding: 'binary',
+    });
+  }
+
+  /** A `KvStore` view of the ledger's key space (reads; writes go through `commit`). */
+  stateStore(): KvStore {
+    const db = this.stateDb;
+    const copy = (b: Uint8Array) => new Uint8Array(b);
+    return {
+      get: async (k) => {
+        const v = db.get(k);
+        return v ? copy(v) : undefined;
+      },
+      put: async (k, v) => {
+        await db.put(k, v);
+      },
+      del: async (k) => {
+        await db.remove(k);
+      },
+      batch: async (ops) => {
+        await db.transaction(() => {
+          for (const op of ops) {
+            if (op.value === undefined) db.remove(op.key);
+            else db.put(op.key, op.value);
+          }
+        });
+      },
+      async *iterate(range) {
+        for (const { key, value } of db.getRange({ start: range.gte, end: range.lt })) {
+          yield [copy(key as Uint8Array), copy(value)];
+        }
+      },
+      close: async () => {},
+    };
+  }
+
+  private applyStateOps(ops: readonly KvOp[]): void {
+    for (const op of ops) {
+      if (op.value === undefined) this.stateDb.remove(op.key);
+      else this.stateDb.put(op.key, op.value);
+    }
+  }
+
+  /** Writes the genesis state once, with the committed pointer at height 0. */
+  initGenesis(stateOps: readonly KvOp[], genesisHashHex: string): void {
+    this.db.transactionSync(() => {
+      this.applyStateOps(stateOps);
+      this.db.put(layout.committed, { height: 0, hash: genesisHashHex });
+    });
   }
 
   checkGenesis(genesisHashHex: string): void {
@@ -63,13 +125,8 @@ export class ChainStore {
       this.db.put(layout.block(h), encodeBlock(r.block));
       this.db.put(layout.info(h), r.info);
       this.db.put(layout.hash(r.info.hash), h);
-      for (const rc of r.receipts) this.db.put(layout.tx(rc.hash), rc);
-      for (const [addr, a] of r.accounts) {
-        this.db.put(layout.account(addr), {
-          balance: a.balance.toString(),
-          nonce: a.nonce.toString(),
-        });
-      }
+      for (const rc of r.receipts) this.db.put(layout.tx(rc.txHash), rc);
+      this.applyStateOps(r.stateOps);
       this.db.put(layout.committed, { height: h, hash: bytesToHex(r.hash) });
     });
   }
@@ -94,34 +151,8 @@ export class ChainStore {
     return (this.db.get(layout.hash(hashHex)) as number) ?? null;
   }
 
-  receipt(hashHex: string): Receipt | null {
-    return (this.db.get(layout.tx(hashHex)) as Receipt) ?? null;
-  }
-
-  accounts(): [string, Account][] {
-    const out: [string, Account][] = [];
-    for (const { key, value } of this.db.getRange({
-      start: layout.accountPrefix,
-      end: `${layout.accountPrefix}~`,
-    })) {
-      const v = value as { balance: string; nonce: string };
-      out.push([
-        String(key).slice(layout.accountPrefix.length),
-        { balance: BigInt(v.balance), nonce: BigInt(v.nonce) },
-      ]);
-    }
-    return out;
-  }
-
-  putAccountsSync(accounts: Iterable<[string, Account]>): void {
-    this.db.transactionSync(() => {
-      for (const [addr, a] of accounts) {
-        this.db.put(layout.account(addr), {
-          balance: a.balance.toString(),
-          nonce: a.nonce.toString(),
-        });
-      }
-    });
+  receipt(hashHex: string): StoredReceipt | null {
+    return (this.db.get(layout.tx(hashHex)) as StoredReceipt) ?? null;
   }
 
   safety(): SafetyState | undefined {

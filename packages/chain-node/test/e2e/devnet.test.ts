@@ -12,6 +12,7 @@ import {
   parseGenesisFile,
 } from '@keel/chain-node';
 import { loadBlsBackend } from '@keel/crypto';
+import { createLedger } from '@keel/ledger';
 import { tempDir } from '@keel/test-utils';
 
 const KEEL_BIN = new URL('../../../cli/bin/keel.js', import.meta.url).pathname;
@@ -119,6 +120,7 @@ describe('devnet acceptance (4 validator processes)', { timeout: 240_000 }, () =
     const genesis = loadGenesis(
       parseGenesisFile(JSON.parse(readFileSync(devnet.init.genesisPath, 'utf8'))),
       bls,
+      createLedger(),
     );
     const target = devnet.nodes[0]!;
     const addr = `/ip4/127.0.0.1/tcp/${target.p2pPort}/p2p/${target.peerId}`;

@@ -4,10 +4,10 @@ import {
   decodeConsensusMessage,
   decodeHello,
   decodePayload,
-  decodeTx,
   encodeConsensusMessage,
 } from '@keel/chain-node';
 import type { ConsensusMessage } from '@keel/consensus';
+import { decodeTx } from '@keel/ledger';
 import { isKeelError } from '@keel/util';
 import fc from 'fast-check';
 import { transfer } from '../helpers.ts';

@@ -15,7 +15,7 @@ export const devnetOptionsSchema = z.object({
   baseTimeout: z.coerce.number().int().min(50).max(600_000).default(1000),
   chainId: z
     .string()
-    .regex(/^[a-z0-9-]{1,64}$/)
+    .regex(/^[a-z0-9-]{1,32}$/)
     .default('keel-devnet'),
   timeout: z.coerce.number().int().min(1).max(86_400).optional(),
 });

@@ -6,7 +6,7 @@ export const initGenesisOptionsSchema = z.object({
   stake: z.coerce.number().int().min(1).default(1000),
   chainId: z
     .string()
-    .regex(/^[a-z0-9-]{1,64}$/, '1-64 characters of [a-z0-9-]')
+    .regex(/^[a-z0-9-]{1,32}$/, '1-32 characters of [a-z0-9-]')
     .default('keel-devnet'),
   accounts: z.coerce.number().int().min(0).max(100_000).default(8),
   balance: z

@@ -8,6 +8,7 @@ import {
   type ValidatorKeys,
 } from '@keel/chain-node';
 import { loadBlsBackend } from '@keel/crypto';
+import { createLedger } from '@keel/ledger';
 import { pino } from 'pino';
 import { CliError } from '../../../errors.ts';
 import { readPassphrase } from '../init-genesis/handler.ts';
@@ -32,7 +33,8 @@ export async function runHandler(o: RunOptions): Promise<number> {
     throw new CliError(`--genesis: ${genesisPath} is not JSON`);
   }
   const bls = await loadBlsBackend('blst');
-  const genesis = loadGenesis(parseGenesisFile(genesisJson), bls);
+  const ledger = createLedger();
+  const genesis = loadGenesis(parseGenesisFile(genesisJson), bls, ledger);
   let keys: ValidatorKeys | null = null;
   if (o.keys) {
     if (!o.passphraseFile) throw new CliError('--keys needs --passphrase-file');
@@ -43,6 +45,7 @@ export async function runHandler(o: RunOptions): Promise<number> {
     : null;
   const node = new ChainNode({
     genesis,
+    ledger,
     keys,
     datadir: o.datadir,
     bls,

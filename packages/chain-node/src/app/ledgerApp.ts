@@ -1,0 +1,252 @@
+import type { App, Block, ProposeContext } from '@keel/consensus';
+import {
+  type BlockResult,
+  decodeTx,
+  getAccount,
+  type Ledger,
+  type LedgerState,
+  stateRoot,
+  txHash,
+} from '@keel/ledger';
+import { bytesToHex, hexToBytes, type Logger } from '@keel/util';
+import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
+import type { Mempool, MempoolTx } from '../mempool/mempool.ts';
+import { decodePayload, encodePayload, type Payload } from './payload.ts';
+
+export interface LedgerAppOptions {
+  readonly ledger: Ledger;
+  /** The committed state the node starts from (genesis or loaded from the store). */
+  readonly committed: LedgerState;
+  readonly committedHash: string;
+  readonly maxTxsPerBlock: number;
+  readonly maxPayloadBytes: number;
+  readonly mempool: () => Mempool;
+  readonly now: () => number;
+  /** A block consensus holds (to execute fetched ancestors of a proposal). */
+  readonly blockByHash: (hashHex: string) => Block | null;
+  readonly onApplied: (block: Block, hash: Uint8Array, payload: Payload, r: BlockResult) => void;
+  readonly logger: Logger;
+}
+
+interface Executed {
+  readonly result: BlockResult;
+  readonly payload: Payload;
+  readonly height: number;
+}
+
+/**
+ * Consensus' `App` over `@keel/ledger`. Every block is executed on its parent's state when it
+ * is proposed or validated (the ledger's states are immutable, so each uncommitted fork keeps
+ * its own); a block whose transactions fail the ledger's checks gets no vote. Commits reuse
+ * that execution and hand the writes to the node to persist.
+ */
+export class LedgerApp implements App {
+  private committed: LedgerState;
+  private committedHash: string;
+  private readonly executed = new Map<string, Executed>();
+
+  constructor(private readonly o: LedgerAppOptions) {
+    this.committed = o.committed;
+    this.committedHash = o.committedHash;
+  }
+
+  get state(): LedgerState {
+    return this.committed;
+  }
+
+  /** The mempool's admission check: the ledger's `checkTx` against the committed state. */
+  checkTx(raw: Uint8Array): MempoolTx {
+    const v = this.o.ledger.checkTx(this.committed, raw, { allowFutureNonce: true });
+    if (!v.ok) {
+      const code =
+        v.reason === 'malformed' ? ChainNodeErrorCode.INVALID_TX : ChainNodeErrorCode.TX_REJECTED;
+      throw new ChainNodeError(code, v.error.message, { reason: v.reason });
+    }
+    const t = decodeTx(raw);
+    return {
+      raw,
+      hashHex: bytesToHex(v.txHash),
+      fromHex: bytesToHex(t.from),
+      nonce: t.nonce,
+      fee: t.gasPrice,
+      cost: v.maxCost,
+    };
+  }
+
+  account(addrHex: string) {
+    return getAccount(this.committed, hexToBytes(addrHex));
+  }
+
+  /**
+   * The state after `parentHash`: committed, executed already, or (a block fetched by block
+   * sync, never validated here) executed now on its own parent's state, recursively.
+   */
+  private parentState(parentHash: Uint8Array, depth = 0): LedgerState | null {
+    const key = bytesToHex(parentHash);
+    if (key === this.committedHash) return this.committed;
+    const known = this.executed.get(key);
+    if (known) return known.result.state;
+    const block = this.o.blockByHash(key);
+    if (!block || depth > 256) return null;
+    const parent = this.parentState(block.parentHash, depth + 1);
+    if (!parent) return null;
+    try {
+      const payload = decodePayload(block.payload, this.o.maxTxsPerBlock);
+      const result = this.o.ledger.applyBlock(parent, payload.txs, {
+        height: BigInt(block.height),
+        time: BigInt(payload.timestamp),
+      });
+      this.remember(key, block, { result, payload, height: block.height });
+      return result.state;
+    } catch {
+      return null;
+    }
+  }
+
+  private execute(block: Block, txs: readonly Uint8Array[], skipInvalid: boolean) {
+    const parent = this.parentState(block.parentHash);
+    if (!parent) return null;
+    return this.o.ledger.applyBlock(
+      parent,
+      txs,
+      { height: BigInt(block.height), time: BigInt(this.timestampOf(block)) },
+      { skipInvalid },
+    );
+  }
+
+  private timestampOf(block: Block): number {
+    try {
+      return decodePayload(block.payload, this.o.maxTxsPerBlock).timestamp;
+    } catch {
+      return 0;
+    }
+  }
+
+  proposePayload(ctx: ProposeContext): Uint8Array {
+    const now = this.o.now();
+    const parent = this.parentState(ctx.parentHash);
+    if (!parent) return encodePayload(now, []);
+    const skip = new Set<string>();
+    const nextNonce = new Map<string, bigint>();
+    for (const e of this.ancestors(ctx.parentHash)) {
+      for (const raw of e.payload.txs) {
+        const t = decodeTx(raw);
+        skip.add(bytesToHex(txHash(raw)));
+        const from = bytesToHex(t.from);
+        const n = nextNonce.get(from);
+        if (n === undefined || t.nonce + 1n > n) nextNonce.set(from, t.nonce + 1n);
+      }
+    }
+    const picked = this.o.mempool().select(this.o.maxTxsPerBlock, this.o.maxPayloadBytes - 64, {
+      skip,
+      nextNonce,
+    });
+    const raws = picked.map((t) => t.raw);
+    const r = this.o.ledger.applyBlock(
+      parent,
+      raws,
+      { height: BigInt(ctx.height), time: BigInt(now) },
+      { skipInvalid: true },
+    );
+    for (const x of r.rejected) this.o.mempool().remove(picked[x.index]!.hashHex);
+    return encodePayload(
+      now,
+      r.applied.map((i) => raws[i]!),
+    );
+  }
+
+  /** Executed uncommitted ancestors of `parentHash`, newest first. */
+  private ancestors(parentHash: Uint8Array): Executed[] {
+    const out: Executed[] = [];
+    let key = bytesToHex(parentHash);
+    for (;;) {
+      const e = this.executed.get(key);
+      const p = this.parents.get(key);
+      if (!e || !p) break;
+      out.push(e);
+      key = bytesToHex(p);
+    }
+    return out;
+  }
+
+  private readonly parents = new Map<string, Uint8Array>();
+
+  validatePayload(block: Block, hash: Uint8Array): boolean {
+    const key = bytesToHex(hash);
+    if (this.executed.has(key)) return true;
+    if (block.payload.length > this.o.maxPayloadBytes) return this.invalid(block, 'too large');
+    let payload: Payload;
+    try {
+      payload = decodePayload(block.payload, this.o.maxTxsPerBlock);
+    } catch (e) {
+      return this.invalid(block, `undecodable: ${(e as Error).message}`);
+    }
+    let result: BlockResult | null;
+    try {
+      result = this.execute(block, payload.txs, false);
+    } catch (e) {
+      return this.invalid(block, (e as Error).message);
+    }
+    if (!result) return this.invalid(block, 'parent state unknown');
+    this.remember(key, block, { result, payload, height: block.height });
+    return true;
+  }
+
+  private remember(key: string, block: Block, e: Executed): void {
+    this.executed.set(key, e);
+    this.parents.set(key, block.parentHash);
+  }
+
+  private invalid(block: Block, why: string): boolean {
+    this.o.logger.warn({ height: block.height, view: block.view, why }, 'invalid payload');
+    return false;
+  }
+
+  onCommit(block: Block, hash: Uint8Array): void {
+    const key = bytesToHex(hash);
+    let e = this.executed.get(key);
+    if (!e || bytesToHex(block.parentHash) !== this.committedHash) {
+      // Fetched by block sync (never validated here): certified by a quorum that executed it.
+      let payload: Payload = { timestamp: 0, txs: [] };
+      try {
+        payload = decodePayload(block.payload, this.o.maxTxsPerBlock);
+      } catch {
+        this.o.logger.error({ height: block.height }, 'committed block has an undecodable payload');
+      }
+      const result = this.o.ledger.applyBlock(
+        this.committed,
+        payload.txs,
+        { height: BigInt(block.height), time: BigInt(payload.timestamp) },
+        { skipInvalid: true },
+      );
+      e = { result, payload, height: block.height };
+    }
+    this.committed = e.result.state;
+    this.committedHash = key;
+    for (const [k, x] of this.executed) {
+      if (x.height <= block.height) {
+        this.executed.delete(k);
+        this.parents.delete(k);
+      }
+    }
+    this.o.mempool().onCommitted(
+      e.payload.txs.map((raw) => ({
+        hashHex: bytesToHex(txHash(raw)),
+        fromHex: bytesToHex(decodeTx(raw).from),
+      })),
+    );
+    this.o.onApplied(block, hash, e.payload, e.result);
+  }
+
+  /** After state sync replaced the committed state. */
+  reset(state: LedgerState, hashHex: string): void {
+    this.committed = state;
+    this.committedHash = hashHex;
+    this.executed.clear();
+    this.parents.clear();
+  }
+
+  root(): Uint8Array {
+    return stateRoot(this.committed);
+  }
+}

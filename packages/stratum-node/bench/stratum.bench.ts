@@ -373,6 +373,18 @@ async function loadRun(h: BenchHarness): Promise<void> {
     });
     h.report({
       bench: B,
+      metric: `load: pool-side share handling p50 (decrypted share → answer written)`,
+      value: pool.stats.shareTimeQuantile(0.5),
+      unit: 'ms',
+    });
+    h.report({
+      bench: B,
+      metric: `load: pool-side share handling p99`,
+      value: pool.stats.shareTimeQuantile(0.99),
+      unit: 'ms',
+    });
+    h.report({
+      bench: B,
       metric: 'load: shares answered / submitted',
       value: Number(done.answered) / (conns * k),
       unit: 'fraction',

@@ -241,6 +241,19 @@ export class Pool extends EventEmitter implements Startable {
 
   /** Validates one share (SubmitSharesStandard/Extended) and answers Success or Error. */
   submitShare(session: PoolSession, p: SubmitPayload, extranonce: Uint8Array | undefined): void {
+    const t0 = performance.now();
+    try {
+      this.handleShare(session, p, extranonce);
+    } finally {
+      this.stats.shareHandled(performance.now() - t0);
+    }
+  }
+
+  private handleShare(
+    session: PoolSession,
+    p: SubmitPayload,
+    extranonce: Uint8Array | undefined,
+  ): void {
     const ch = session.channels.get(p.channelId);
     const error = (errorCode: string, identity: string) => {
       this.stats.rejected(identity, errorCode);

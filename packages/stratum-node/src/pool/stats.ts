@@ -2,7 +2,7 @@
  * Pool statistics: per miner/worker counters for the JSON endpoint, mirrored into a prom-client
  * registry for `/metrics`. The user identity `name.worker` splits into miner and worker.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface WorkerStats {
   miner: string;
@@ -50,6 +50,10 @@ export class PoolStats {
   private readonly mConnections: Gauge;
   private readonly mHashrate: Gauge<'miner' | 'worker'>;
   private readonly mTip: Gauge;
+  private readonly mShareTime: Histogram;
+  /** The last share handling times in ms (a ring), for exact quantiles in snapshots. */
+  private readonly shareTimes = new Float64Array(65536);
+  private shareTimeCount = 0;
 
   constructor() {
     const registers = [this.registry];
@@ -82,6 +86,12 @@ export class PoolStats {
       registers,
     });
     this.mTip = new Gauge({ name: 'stratum_tip_height', help: 'Chain tip height', registers });
+    this.mShareTime = new Histogram({
+      name: 'stratum_share_processing_seconds',
+      help: 'Time the pool spends on one submitted share (validate, account, answer)',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.05],
+      registers,
+    });
   }
 
   worker(identity: string): WorkerStats {
@@ -137,6 +147,19 @@ export class PoolStats {
     this.tipHeight = height;
     this.tipHash = hash;
     this.mTip.set(height);
+  }
+
+  shareHandled(ms: number): void {
+    this.shareTimes[this.shareTimeCount++ % this.shareTimes.length] = ms;
+    this.mShareTime.observe(ms / 1000);
+  }
+
+  /** Quantile (0..1) of recent share handling times in ms. */
+  shareTimeQuantile(q: number): number {
+    const n = Math.min(this.shareTimeCount, this.shareTimes.length);
+    if (n === 0) return 0;
+    const sorted = this.shareTimes.slice(0, n).sort();
+    return sorted[Math.min(n - 1, Math.floor(q * n))]!;
   }
 
   connectionOpened(): void {

@@ -132,3 +132,33 @@ test(
     has(/DECODE|MALFORMED/);
   },
 );
+
+test(
+  'the miner reconnects with backoff when the pool goes away and comes back',
+  { timeout: 60_000 },
+  async () => {
+    const id = identity();
+    const first = await startPool({ identity: id, initialTarget: 1n << 244n });
+    const port = first.pool.address.port;
+    const miner = new Miner({
+      host: '127.0.0.1',
+      port,
+      authorityPublicKey: id.authorityPublicKey,
+      minBackoffMs: 100,
+      maxBackoffMs: 400,
+    });
+    await miner.start();
+    stops.push(() => miner.stop());
+    await waitFor(() => miner.stats.sharesAccepted >= 1, 20_000, 'shares on the first pool');
+    await first.pool.stop();
+    await waitFor(() => miner.stats.reconnects >= 2, 10_000, 'failed reconnect attempts');
+    const second = await startPool({ identity: id, initialTarget: 1n << 244n, port });
+    stops.push(() => second.pool.stop());
+    await waitFor(
+      () => second.pool.stats.sharesAccepted >= 2,
+      20_000,
+      'shares on the restarted pool',
+    );
+    assert.equal(miner.stats.connected, true);
+  },
+);

@@ -84,7 +84,8 @@ test(
     const heights: number[] = [];
     let killedMidway = 0;
     for (let i = 0; i < 6; i++) {
-      const r = await runCli(datadir, rng.int(1500));
+      // kill somewhere inside the replay, scaled to how long an uninterrupted one takes here
+      const r = await runCli(datadir, Math.floor(rng.next() * reference.connectMs));
       const h = await storedHeight(datadir);
       if (r.signal === 'SIGKILL' && h > (heights.at(-1) ?? 0) && h < reference.tipHeight)
         killedMidway++;

@@ -242,12 +242,17 @@ export class ChainNode {
     if (this.timer) clearTimeout(this.timer);
     if (this.housekeeping) clearInterval(this.housekeeping);
     this.sync?.stop();
+    const t0 = Date.now();
     await this.rpc?.stop();
-    await this.network?.stop();
+    const t1 = Date.now();
+    // libp2p waits for streams to close politely; a stuck peer must not hold up shutdown.
+    await Promise.race([this.network?.stop(), new Promise((r) => setTimeout(r, 3000).unref())]);
+    const t2 = Date.now();
     if (this.store) {
       await this.store.putPeers(this.peers.records(Date.now()));
       await this.store.close();
     }
+    this.log.info({ rpcMs: t1 - t0, netMs: t2 - t1, storeMs: Date.now() - t2 }, 'stopped');
   }
 
   private tick(): void {

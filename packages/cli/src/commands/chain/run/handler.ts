@@ -23,7 +23,10 @@ function readText(path: string, what: string): string {
 }
 
 export async function runHandler(o: RunOptions): Promise<number> {
-  const log = pino({ level: process.env.KEEL_LOG_LEVEL ?? o.logLevel }, pino.destination(2));
+  const log = pino(
+    { level: process.env.KEEL_LOG_LEVEL ?? o.logLevel },
+    pino.destination({ dest: 2, sync: true }),
+  );
   const genesisPath = o.genesis ?? join(o.datadir, 'genesis.json');
   let genesisJson: unknown;
   try {
@@ -70,5 +73,7 @@ export async function runHandler(o: RunOptions): Promise<number> {
   });
   log.info('stopping');
   await node.stop();
+  // Everything is closed and flushed; do not wait for stray library timers.
+  setTimeout(() => process.exit(0), 50).unref();
   return 0;
 }

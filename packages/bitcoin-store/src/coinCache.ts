@@ -19,6 +19,8 @@ interface Entry {
   dirty: boolean;
   /** The database holds an unspent coin here (so a spend must be written as a delete). */
   inDb: boolean;
+  /** `coin` is already multiplied into the MuHash (false: waiting in `unhashed`). */
+  hashed: boolean;
 }
 
 /** Running statistics of the UTXO set, as Core's gettxoutsetinfo reports them. */
@@ -59,20 +61,35 @@ export function decodeCoin(b: Uint8Array): Coin {
 /**
  * A write-back coin cache over the chainstate database (Core's CCoinsViewCache): reads fall
  * through to the database synchronously, changes stay in memory until `takeChanges` hands
- * them to a flush. Every add and spend also updates the running UTXO-set statistics (MuHash,
- * count, amount), so they always describe exactly the set this view holds — including
- * connectBlock's own rollback of a failed block and overwrites of the BIP30 exceptions.
+ * them to a flush. Every add and spend also updates the running UTXO-set statistics (count
+ * and amount at once, the MuHash when `stats` is read), so they always describe exactly the set
+ * this view holds — including connectBlock's own rollback of a failed block and overwrites of
+ * the BIP30 exceptions. A coin's MuHash insert waits until the statistics are read or flushed:
+ * a coin created and spent in between (most of them) never costs the two 3072-bit
+ * multiplications that would cancel out.
  */
 export class CoinCache implements CoinView {
   private readonly map = new Map<string, Entry>();
+  /** Coins added but not yet in the MuHash. */
+  private readonly unhashed = new Set<Entry>();
   private bytes = 0;
   hits = 0;
   misses = 0;
 
   constructor(
     private readonly db: ChainstateDb,
-    readonly stats: UtxoStats,
+    private readonly running: UtxoStats,
   ) {}
+
+  /** The UTXO-set statistics of exactly the coins this view holds. */
+  get stats(): UtxoStats {
+    for (const e of this.unhashed) {
+      this.running.muhash.insert(coinHashBytes(e.outpoint, e.coin!));
+      e.hashed = true;
+    }
+    this.unhashed.clear();
+    return this.running;
+  }
 
   /** Estimated memory held by cached entries (bytes). */
   get usage(): number {
@@ -93,7 +110,7 @@ export class CoinCache implements CoinView {
     this.misses++;
     const raw = this.db.getSync(coinKey(o.txid, o.vout));
     const coin = raw ? decodeCoin(raw) : undefined;
-    const e: Entry = { outpoint: o, coin, dirty: false, inDb: coin !== undefined };
+    const e: Entry = { outpoint: o, coin, dirty: false, inDb: coin !== undefined, hashed: true };
     this.map.set(k, e);
     this.bytes += ENTRY_OVERHEAD + (coin?.scriptPubKey.length ?? 0);
     return e;
@@ -111,20 +128,23 @@ export class CoinCache implements CoinView {
     const e = this.entry(o);
     if (e.coin) {
       if (!overwrite) throw new CoinOverwriteError(outpointKey(o));
-      this.account(o, e.coin, -1);
+      this.unaccount(e);
       this.bytes -= e.coin.scriptPubKey.length;
     }
     e.coin = coin;
     e.dirty = true;
+    e.hashed = false;
+    this.unhashed.add(e);
     this.bytes += coin.scriptPubKey.length;
-    this.account(o, coin, 1);
+    this.running.txouts++;
+    this.running.amount += coin.value;
   }
 
   spend(o: OutPoint): Coin | undefined {
     const e = this.entry(o);
     const coin = e.coin;
     if (!coin) return undefined;
-    this.account(o, coin, -1);
+    this.unaccount(e);
     e.coin = undefined;
     e.dirty = true;
     this.bytes -= coin.scriptPubKey.length;
@@ -136,17 +156,18 @@ export class CoinCache implements CoinView {
     return coin;
   }
 
-  private account(o: OutPoint, coin: Coin, sign: 1 | -1): void {
-    const s = this.stats;
-    const bytes = coinHashBytes(o, coin);
-    if (sign > 0) s.muhash.insert(bytes);
-    else s.muhash.remove(bytes);
-    s.txouts += sign;
-    s.amount += sign > 0 ? coin.value : -coin.value;
+  /** Takes an entry's coin out of the statistics (the MuHash only if it was put in). */
+  private unaccount(e: Entry): void {
+    const coin = e.coin!;
+    if (e.hashed) this.running.muhash.remove(coinHashBytes(e.outpoint, coin));
+    else this.unhashed.delete(e);
+    this.running.txouts--;
+    this.running.amount -= coin.value;
   }
 
   /** The database writes for every change since the last flush, and empties the cache. */
   takeChanges(): KvOp[] {
+    void this.stats; // every coin goes to disk hashed: entries read back count as hashed
     const ops: KvOp[] = [];
     for (const e of this.map.values()) {
       if (!e.dirty) continue;
@@ -161,6 +182,7 @@ export class CoinCache implements CoinView {
 
   /** Drops every change (after a failed flush nothing in memory can be trusted). */
   discard(): void {
+    this.unhashed.clear();
     this.map.clear();
     this.bytes = 0;
   }

@@ -4,6 +4,7 @@
  * connection submits K shares spread over the run and times each SubmitShares.Success.
  * argv: port authorityHex connections sharesPerConnection spreadMs
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MAX_TARGET, MiningSetupFlags, targetToU256 } from '@keel/stratum';
 import { hexToBytes } from '@keel/util';
 import { connectNoise, type Sv2Connection } from '../src/net/noiseConnection.ts';
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ready: sims.length, failed, connectSeconds })}\n`);
   await new Promise((r) => process.stdin.once('data', r));
   let seqNonce = 0;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const t1 = performance.now();
   await Promise.all(
     sims.map(async (s) => {
@@ -135,11 +138,13 @@ async function main(): Promise<void> {
   while (latencies.length < sims.length * K && performance.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
   const submitSeconds = (performance.now() - t1) / 1000;
+  loop.disable();
+  const clientLoopP99 = loop.percentile(99) / 1e6;
   latencies.sort((a, b) => a - b);
   const q = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
   process.stdout.write(
-    `${JSON.stringify({ done: true, answered: latencies.length, errors, closed, submitSeconds, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? 0 })}\n`,
+    `${JSON.stringify({ done: true, answered: latencies.length, errors, closed, submitSeconds, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? 0, clientLoopP99 })}\n`,
   );
   for (const s of sims) s.conn.close('bench done');
   setTimeout(() => process.exit(0), 200);

@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
@@ -354,11 +355,26 @@ async function loadRun(h: BenchHarness): Promise<void> {
       value: (after.heapUsed + after.external - before.heapUsed - before.external) / conns / 1024,
       unit: 'KiB',
     });
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     child.stdin.write('go\n');
     h.log(`load: ${conns} connections × ${k} shares over ~5 s…`);
     await wait(() => lines.some((l) => 'done' in l), 120_000);
     const done = lines.find((l) => 'done' in l);
     if (!done) throw new Error('load client did not finish');
+    loop.disable();
+    h.report({
+      bench: B,
+      metric: 'load: event-loop delay p99 during the run, pool process',
+      value: loop.percentile(99) / 1e6,
+      unit: 'ms',
+    });
+    h.report({
+      bench: B,
+      metric: 'load: event-loop delay p99 during the run, client process',
+      value: Number(done.clientLoopP99),
+      unit: 'ms',
+    });
     h.report({
       bench: B,
       metric: `load: share response p50 (${conns} connections)`,

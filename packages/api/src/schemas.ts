@@ -28,9 +28,16 @@ export const methodParams = {
     .object({ raw: HexBytes.refine((s) => s.length <= 2048, 'tx too large') })
     .strict(),
   state_getAccount: z.object({ address: Address, proof: z.boolean().optional() }).strict(),
-  state_getStorage: z.object({ address: Address, key: HexBytes }).strict(),
+  state_getStorage: z
+    .object({ address: Address, key: HexBytes.refine((h) => h.length <= 2048, 'key too long') })
+    .strict(),
   contract_call: z
-    .object({ address: Address, method: z.string().max(64), args: HexBytes.optional() })
+    .object({
+      address: Address,
+      method: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a method name'),
+      args: HexBytes.refine((h) => h.length <= 131_072, 'args over 64 KiB').optional(),
+      gas: z.number().int().min(1).max(50_000_000).optional(),
+    })
     .strict(),
   consensus_getValidators: z.object({}).strict(),
   consensus_getStatus: z.object({}).strict(),

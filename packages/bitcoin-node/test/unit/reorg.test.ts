@@ -45,6 +45,7 @@ test('a heavier branch found later: disconnect to the fork with stored undo data
   const second = await replay({ blocks: blocksDir('dir1'), datadir, adjustedTime: clock }, now);
   assert.equal(second.reorgs, 1);
   assert.equal(second.blocksDisconnected, 6);
+  assert.equal(second.uncleanDisconnects, 0);
   assert.equal(second.blocksConnected, 9);
   assert.equal(second.tipHeight, 119);
   assert.equal(second.tipHash, onlyB.tipHash);

@@ -147,6 +147,7 @@ export async function replayHandler(opts: ReplayCliOptions): Promise<number> {
     blocksUnlinked: summary.unlinked,
     blocksConnected: summary.blocksConnected,
     blocksDisconnected: summary.blocksDisconnected,
+    uncleanDisconnects: summary.uncleanDisconnects,
     reorgs: summary.reorgs,
     txs: summary.txs,
     inputs: summary.inputs,

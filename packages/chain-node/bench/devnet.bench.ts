@@ -29,7 +29,7 @@ export const main: BenchMain = async (h) => {
     validators: 4,
     chainId: 'keel-bench',
     command: [process.execPath, KEEL_BIN, 'chain', 'run'],
-    blockTimeMs: 250,
+    blockTimeMs: 100,
     baseTimeoutMs: 2000,
     syncIntervalMs: 30_000,
     seed: new Uint8Array(randomBytes(32)),

@@ -19,7 +19,7 @@ export function devnetCommand(): Command {
     .option('--load <tps>', 'built-in transfer load, transactions per second', '0')
     .option('--json', 'with --slots: print only the summary object')
     .option('--datadir <dir>', 'keep node data here (default: a temp dir removed on exit)')
-    .option('--block-time <ms>', 'minimum time per view', '250')
+    .option('--block-time <ms>', 'minimum time per view', '100')
     .option('--base-timeout <ms>', 'first view timeout', '1000')
     .option('--chain-id <id>', 'chain id', 'keel-devnet')
     .option('--timeout <s>', 'give up after this many seconds')

@@ -11,7 +11,7 @@ export const devnetOptionsSchema = z.object({
   load: z.coerce.number().int().min(0).max(100_000).default(0),
   json: z.boolean().default(false),
   datadir: z.string().min(1).optional(),
-  blockTime: z.coerce.number().int().min(0).max(60_000).default(250),
+  blockTime: z.coerce.number().int().min(0).max(60_000).default(100),
   baseTimeout: z.coerce.number().int().min(50).max(600_000).default(1000),
   chainId: z
     .string()

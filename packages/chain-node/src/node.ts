@@ -389,6 +389,7 @@ export class ChainNode {
   }
 
   private onGossipTx(peer: string, raw: Uint8Array): void {
+    if (!this.peers.allowTx(peer, Date.now())) return;
     try {
       this.mempool.addRaw(raw, Date.now());
     } catch (err) {

@@ -6,6 +6,8 @@ export interface PeerManagerOptions {
   /** A peer whose score falls below this is banned. */
   readonly banThreshold: number;
   readonly banDurationMs: number;
+  /** Gossiped transactions accepted per second per peer (token bucket, burst = 1 s worth). */
+  readonly txsPerSecond: number;
   /** Stake a validator needs to be treated as one (authenticated by its staked BLS key). */
   readonly validatorStakeThreshold: number;
 }
@@ -15,6 +17,7 @@ export const defaultPeerManagerOptions: PeerManagerOptions = {
   banThreshold: -50,
   banDurationMs: 10 * 60_000,
   validatorStakeThreshold: 1000,
+  txsPerSecond: 5000,
 };
 
 /** Score changes (the score is clamped to −100..+100). */
@@ -39,6 +42,8 @@ export interface PeerInfo {
   latencyMs: number | null;
   tokens: number;
   lastRefill: number;
+  txTokens: number;
+  txRefill: number;
 }
 
 /**
@@ -85,6 +90,8 @@ export class PeerManager {
         latencyMs: null,
         tokens: this.opts.requestsPerMinute,
         lastRefill: now,
+        txTokens: this.opts.txsPerSecond,
+        txRefill: now,
       };
       this.peers.set(id, p);
     }
@@ -123,6 +130,17 @@ export class PeerManager {
     this.adjust(id, Penalty.rateLimited, now);
     this.onRateLimited(id);
     return false;
+  }
+
+  /** Takes one gossiped-transaction token; over the rate the transaction is dropped. */
+  allowTx(id: string, now: number): boolean {
+    const p = this.get(id, now);
+    const rate = this.opts.txsPerSecond / 1000;
+    p.txTokens = Math.min(this.opts.txsPerSecond, p.txTokens + (now - p.txRefill) * rate);
+    p.txRefill = now;
+    if (p.txTokens < 1) return false;
+    p.txTokens -= 1;
+    return true;
   }
 
   /** Validator peer ids by validator index (authenticated by the handshake). */

@@ -13,6 +13,15 @@ describe('peer manager', () => {
     assert.equal(p.allowRequest('a', 600), false);
   });
 
+  it('limits gossiped transactions per peer per second', () => {
+    const p = new PeerManager({ txsPerSecond: 10 });
+    let ok = 0;
+    for (let i = 0; i < 20; i++) if (p.allowTx('a', 0)) ok++;
+    assert.equal(ok, 10);
+    assert.equal(p.allowTx('b', 0), true, 'buckets are per peer');
+    assert.equal(p.allowTx('a', 100), true, '100 ms refills one');
+  });
+
   it('clamps scores, bans below -50 with expiry, and persists', () => {
     const p = new PeerManager({ banDurationMs: 1000 });
     const banned: string[] = [];

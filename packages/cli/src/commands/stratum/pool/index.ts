@@ -9,7 +9,9 @@ export function poolCommand(): Command {
       'Run a Stratum V2 pool: Noise_NX-encrypted SV2 on --listen (standard, extended and group ' +
         'channels), share validation by header hash, vardiff, found blocks submitted to the ' +
         'template source. With --regtest the pool runs its own regtest chain (blocks validated by ' +
-        "keel's Bitcoin consensus); with --rpc-url it uses a node's getblocktemplate/submitblock. " +
+        "keel's Bitcoin consensus); with --rpc-url it uses a node's getblocktemplate/submitblock; " +
+        'with --tdp a Template Distribution Protocol server. --sv1-listen adds Stratum V1 miners, ' +
+        '--merge-mining secondary chains (AuxPoW). ' +
         'The authority public key is written as hex to DATADIR/authority.pub at start.',
     )
     .option('--regtest', "template source: keel's built-in regtest chain")
@@ -27,7 +29,11 @@ export function poolCommand(): Command {
     .option('--rpc-cookie <file>', 'RPC cookie file (user:password), e.g. ~/.bitcoin/.cookie')
     .option('--rpc-user <name>', 'RPC user name')
     .option('--rpc-password <pw>', 'RPC password')
-    .option('--rpc-poll-ms <ms>', 'getblocktemplate longpoll fallback interval', '2000')
+    .option('--rpc-poll-ms <ms>', 'getblocktemplate poll interval', '2000')
+    .option(
+      '--merge-mining <file.json>',
+      'secondary chains, JSON [{name, url, address, cookieFile?, user?, password?, chainId?}] served by createauxblock/submitauxblock; the revenue ledger goes to DATADIR/revenue-ledger.json (and /ledger)',
+    )
     .option(
       '--payout-script <hex>',
       'scriptPubKey the coinbase pays (regtest default P2WSH(OP_TRUE))',

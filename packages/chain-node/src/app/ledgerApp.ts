@@ -106,11 +106,14 @@ export class LedgerApp implements App {
   private execute(block: Block, txs: readonly Uint8Array[], skipInvalid: boolean) {
     const parent = this.parentState(block.parentHash);
     if (!parent) return null;
+    // Transactions our mempool admitted had their signatures checked by `checkTx` already.
+    const mempool = this.o.mempool();
+    const signaturesVerified = txs.every((raw) => mempool.has(bytesToHex(txHash(raw))));
     return this.o.ledger.applyBlock(
       parent,
       txs,
       { height: BigInt(block.height), time: BigInt(this.timestampOf(block)) },
-      { skipInvalid },
+      { skipInvalid, signaturesVerified },
     );
   }
 
@@ -146,7 +149,7 @@ export class LedgerApp implements App {
       parent,
       raws,
       { height: BigInt(ctx.height), time: BigInt(now) },
-      { skipInvalid: true },
+      { skipInvalid: true, signaturesVerified: true },
     );
     for (const x of r.rejected) this.o.mempool().remove(picked[x.index]!.hashHex);
     return encodePayload(

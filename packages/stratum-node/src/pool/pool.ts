@@ -85,7 +85,8 @@ export class Pool extends EventEmitter implements Startable {
   private vardiffTimer: NodeJS.Timeout | undefined;
   private nextChannelId = 1;
   private nextExtranonce = 1n;
-  private solutions: Promise<unknown> = Promise.resolve();
+  /** Block and aux submissions in flight (run concurrently; a slow one must not hold up the next). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(o: PoolOptions) {
     super();
@@ -143,7 +144,11 @@ export class Pool extends EventEmitter implements Startable {
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    await this.solutions.catch(() => undefined);
+    // Give submissions in flight a moment to finish, but never hang on a silent template source.
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((r) => setTimeout(r, 3000).unref()),
+    ]);
   }
 
   private accept(socket: Socket): void {
@@ -315,11 +320,20 @@ export class Pool extends EventEmitter implements Startable {
         const fullExtranonce = extranonce
           ? concatBytes(ch.extranoncePrefix, extranonce)
           : ch.extranoncePrefix;
-        this.solutions = this.solutions.then(() =>
-          this.o.mergeMining
-            ?.onShare({ ctx: aux, job, fullExtranonce, header: verdict.header, hash: verdict.hash })
-            .catch((e) => this.log.error({ err: describe(e) }, 'merge mining failed')),
-        );
+        const mm = this.o.mergeMining;
+        if (mm) {
+          this.track(
+            mm
+              .onShare({
+                ctx: aux,
+                job,
+                fullExtranonce,
+                header: verdict.header,
+                hash: verdict.hash,
+              })
+              .catch((e) => this.log.error({ err: describe(e) }, 'merge mining failed')),
+          );
+        }
       }
     }
     if (verdict.class === 'block') {
@@ -332,28 +346,38 @@ export class Pool extends EventEmitter implements Startable {
 
   private submitBlock(job: MiningJob, share: ShareSubmission, ch: Channel): void {
     const solution = solutionFromShare(job, share, ch.extranoncePrefix);
-    this.solutions = this.solutions.then(async () => {
-      try {
-        const r = await this.o.provider.submitSolution(solution);
-        if (r.accepted) {
-          const hash = bytesToHex(reverseBytes(r.blockHash));
-          this.stats.block(ch.identity, r.height, hash);
-          this.log.info({ height: r.height, hash, by: ch.identity }, 'block found');
-          this.emit('block', {
-            height: r.height,
-            hash,
-            identity: ch.identity,
-          } satisfies BlockEvent);
-        } else {
+    this.track(
+      (async () => {
+        try {
+          const r = await this.o.provider.submitSolution(solution);
+          if (r.accepted) {
+            const hash = bytesToHex(reverseBytes(r.blockHash));
+            this.stats.block(ch.identity, r.height, hash);
+            this.log.info({ height: r.height, hash, by: ch.identity }, 'block found');
+            this.emit('block', {
+              height: r.height,
+              hash,
+              identity: ch.identity,
+            } satisfies BlockEvent);
+          } else {
+            this.stats.blocksRejected++;
+            this.log.warn(
+              { reason: r.reason, by: ch.identity },
+              'block rejected by template source',
+            );
+            this.emit('blockRejected', r.reason);
+          }
+        } catch (e) {
           this.stats.blocksRejected++;
-          this.log.warn({ reason: r.reason, by: ch.identity }, 'block rejected by template source');
-          this.emit('blockRejected', r.reason);
+          this.log.error({ err: describe(e) }, 'submitSolution failed');
         }
-      } catch (e) {
-        this.stats.blocksRejected++;
-        this.log.error({ err: describe(e) }, 'submitSolution failed');
-      }
-    });
+      })(),
+    );
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.inFlight.add(p);
+    p.finally(() => this.inFlight.delete(p));
   }
 
   private retargetAll(): void {

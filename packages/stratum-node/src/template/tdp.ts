@@ -214,6 +214,8 @@ export class TdpTemplateSource implements TemplateProvider, Startable {
   private latestFuture: NewTemplate | undefined;
   private prev: SetNewPrevHash | undefined;
   private readonly pending = new Set<Pending>();
+  /** The prev hash each template mines on (known once announced or activated). */
+  private readonly templatePrev = new Map<bigint, Uint8Array>();
   private readonly log: Logger;
 
   constructor(private readonly o: TdpSourceOptions) {
@@ -251,6 +253,11 @@ export class TdpTemplateSource implements TemplateProvider, Startable {
 
   async stop(): Promise<void> {
     this.conn?.close('stopping');
+    for (const x of this.pending) {
+      clearTimeout(x.timer);
+      x.resolve({ accepted: false, reason: 'template source stopped' });
+    }
+    this.pending.clear();
   }
 
   private onMessage(m: Sv2Message): void {
@@ -272,19 +279,26 @@ export class TdpTemplateSource implements TemplateProvider, Startable {
         this.templates.set(t.templateId, t);
         if (this.templates.size > 64) this.templates.delete(this.templates.keys().next().value!);
         if (t.futureTemplate) this.latestFuture = t;
+        else if (this.prev) this.templatePrev.set(t.templateId, this.prev.prevHash);
         for (const l of this.listeners) l.onNewTemplate(t);
         return;
       }
       case 'TdpSetNewPrevHash': {
         const p = prevHashFromMessage(m.payload);
         this.prev = p;
+        this.templatePrev.set(p.templateId, p.prevHash);
+        if (this.templatePrev.size > 128)
+          this.templatePrev.delete(this.templatePrev.keys().next().value!);
         for (const l of this.listeners) l.onSetNewPrevHash(p);
+        // The new tip is either one of our solutions or makes every pending one stale.
         for (const x of this.pending) {
-          if (equalBytes(x.hash, p.prevHash)) {
-            clearTimeout(x.timer);
-            this.pending.delete(x);
-            x.resolve({ accepted: true, blockHash: x.hash, height: x.height });
-          }
+          clearTimeout(x.timer);
+          this.pending.delete(x);
+          x.resolve(
+            equalBytes(x.hash, p.prevHash)
+              ? { accepted: true, blockHash: x.hash, height: x.height }
+              : { accepted: false, reason: 'stale: the tip moved to another block' },
+          );
         }
         return;
       }
@@ -310,6 +324,10 @@ export class TdpTemplateSource implements TemplateProvider, Startable {
     const prev = this.prev;
     if (t === undefined || prev === undefined || this.conn === undefined) {
       return Promise.resolve({ accepted: false, reason: 'unknown-template' });
+    }
+    const on = this.templatePrev.get(s.templateId);
+    if (on === undefined || !equalBytes(on, prev.prevHash)) {
+      return Promise.resolve({ accepted: false, reason: 'stale-template' });
     }
     let txid: Uint8Array;
     try {

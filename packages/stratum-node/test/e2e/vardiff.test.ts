@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { MAX_TARGET, MiningSetupFlags, targetToU256, u256ToTarget } from '@keel/stratum';
+import { StaticTemplateProvider } from '../../bench/staticProvider.ts';
+import { startPool } from '../support/fixtures.ts';
+import { findNonce, header, RawClient } from '../support/rawClient.ts';
+
+const stops: Array<() => Promise<void> | void> = [];
+after(async () => {
+  for (const s of stops.reverse()) await s();
+});
+
+// A fixed template on a mainnet-difficulty target, so no share is a block and the job stays.
+test(
+  'vardiff: shares far above the goal rate get a SetTarget 4× harder, enforced at once',
+  { timeout: 30_000 },
+  async () => {
+    const start = 1n << 250n;
+    const { pool, id } = await startPool({
+      provider: new StaticTemplateProvider(),
+      initialTarget: start,
+      vardiff: { sharesPerMinute: 6, retargetSeconds: 60, maxSharesBeforeRetarget: 4, maxStep: 4 },
+    });
+    stops.push(() => pool.stop());
+    const c = await RawClient.connect(pool.address.port, id.authorityPublicKey);
+    stops.push(() => c.close());
+    await c.setup(MiningSetupFlags.REQUIRES_STANDARD_JOBS);
+    c.send({
+      type: 'OpenStandardMiningChannel',
+      payload: {
+        requestId: 1,
+        userIdentity: 'v.1',
+        nominalHashRate: 1,
+        maxTarget: targetToU256(MAX_TARGET),
+      },
+    });
+    const ok = await c.next('OpenStandardMiningChannelSuccess');
+    assert.equal(u256ToTarget(ok.target), start);
+    const job = await c.next('NewMiningJob');
+    const prev = await c.next('SetNewPrevHash');
+    const make = (n: number) =>
+      header(job.version, prev.prevHash, job.merkleRoot, prev.minNtime, prev.nbits, n);
+    let nonce = 0;
+    for (let i = 0; i < 4; i++) {
+      nonce = findNonce(make, 0n, start, nonce) + 1;
+      c.send({
+        type: 'SubmitSharesStandard',
+        payload: {
+          channelId: ok.channelId,
+          sequenceNumber: i,
+          jobId: job.jobId,
+          nonce: nonce - 1,
+          ntime: prev.minNtime,
+          version: job.version,
+        },
+      });
+      await c.next('SubmitSharesSuccess', (p) => p.lastSequenceNumber === i);
+    }
+    const st = await c.next('SetTarget');
+    const next = u256ToTarget(st.maximumTarget);
+    // 4 shares in well under a second against a goal of 6/min → the largest step, 4× harder
+    // (work is an integer count of hashes, so at targets this easy the step is only about 4×).
+    assert.ok(next < start / 3n && next > start / 5n, next.toString(16));
+    // A share meeting the old target but not the new one is now too easy.
+    const easy = findNonce(make, start / 2n, start, nonce);
+    c.send({
+      type: 'SubmitSharesStandard',
+      payload: {
+        channelId: ok.channelId,
+        sequenceNumber: 9,
+        jobId: job.jobId,
+        nonce: easy,
+        ntime: prev.minNtime,
+        version: job.version,
+      },
+    });
+    assert.equal((await c.next('SubmitSharesError')).errorCode, 'difficulty-too-low');
+  },
+);

@@ -128,7 +128,7 @@ export class LedgerApp implements App {
   proposePayload(ctx: ProposeContext): Uint8Array {
     const now = this.o.now();
     const parent = this.parentState(ctx.parentHash);
-    if (!parent) return encodePayload(now, []);
+    if (!parent) return encodePayload(now, new Uint8Array(32), []);
     const skip = new Set<string>();
     const nextNonce = new Map<string, bigint>();
     for (const e of this.ancestors(ctx.parentHash)) {
@@ -154,6 +154,7 @@ export class LedgerApp implements App {
     for (const x of r.rejected) this.o.mempool().remove(picked[x.index]!.hashHex);
     return encodePayload(
       now,
+      stateRoot(parent),
       r.applied.map((i) => raws[i]!),
     );
   }
@@ -184,6 +185,11 @@ export class LedgerApp implements App {
     } catch (e) {
       return this.invalid(block, `undecodable: ${(e as Error).message}`);
     }
+    const parent = this.parentState(block.parentHash);
+    if (!parent) return this.invalid(block, 'parent state unknown');
+    if (bytesToHex(stateRoot(parent)) !== bytesToHex(payload.parentStateRoot)) {
+      return this.invalid(block, 'parent state root differs from our execution');
+    }
     let result: BlockResult | null;
     try {
       result = this.execute(block, payload.txs, false);
@@ -210,7 +216,7 @@ export class LedgerApp implements App {
     let e = this.executed.get(key);
     if (!e || bytesToHex(block.parentHash) !== this.committedHash) {
       // Fetched by block sync (never validated here): certified by a quorum that executed it.
-      let payload: Payload = { timestamp: 0, txs: [] };
+      let payload: Payload = { timestamp: 0, parentStateRoot: new Uint8Array(32), txs: [] };
       try {
         payload = decodePayload(block.payload, this.o.maxTxsPerBlock);
       } catch {

@@ -22,6 +22,9 @@ import {
 import { isKeelError } from '@keel/util';
 import { StratumNodeError, StratumNodeErrorCode } from '../errors.ts';
 
+/** Bytes queued for a peer before it counts as not reading. */
+export const MAX_WRITE_BUFFER = 4 << 20;
+
 export const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
 export interface ConnectionHandlers {
@@ -76,6 +79,11 @@ export class Sv2Connection {
 
   send(msg: Sv2Message): void {
     if (this.closed) return;
+    // A peer that stops reading must not make us buffer without bound.
+    if (this.socket.writableLength > MAX_WRITE_BUFFER) {
+      this.close(`peer is not reading (${this.socket.writableLength} bytes queued)`);
+      return;
+    }
     const bytes = this.session.encryptMessage(msg);
     this.bytesOut += bytes.length;
     this.socket.write(bytes);

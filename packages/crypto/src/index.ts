@@ -76,10 +76,13 @@ export {
   SV2_NOISE_PROTOCOL_NAME,
 } from './noise/index.ts';
 export {
+  accelerateEllswift,
+  type EllswiftMultiplier,
   ellswiftCreate,
   ellswiftDecode,
   ellswiftEcdhXonly,
   ellswiftEncode,
+  ellswiftMultiplierName,
   ellswiftXdh,
   isLowS,
   loadSecp256k1Backend,
@@ -89,6 +92,7 @@ export {
   type Secp256k1Backend,
   type Secp256k1BackendName,
   type Secp256k1Preference,
+  setEllswiftMultiplier,
   signatureToDer,
   type XOnlyTweakResult,
   xOnlyEcdh,

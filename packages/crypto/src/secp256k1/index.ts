@@ -8,15 +8,19 @@ export {
 } from './bip324.ts';
 export { isLowS, normalizeS, parseDerLax, signatureToDer } from './der.ts';
 export {
+  type EllswiftMultiplier,
   ellswiftCreate,
   ellswiftDecode,
   ellswiftEcdhXonly,
   ellswiftEncode,
+  ellswiftMultiplierName,
   ellswiftXdh,
+  setEllswiftMultiplier,
   xOnlyEcdh,
   xswiftec,
   xswiftecInv,
 } from './ellswift.ts';
+export { accelerateEllswift } from './libsecp256k1.ts';
 export { loadSecp256k1Backend, type Secp256k1Preference } from './load.ts';
 export { nobleSecp256k1 } from './noble.ts';
 export {

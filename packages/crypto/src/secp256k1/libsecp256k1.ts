@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { assertLength, CryptoError, CryptoErrorCode } from '../errors.ts';
 import { N, P, secretScalar, tweakScalar } from './_curve.ts';
+import { type EllswiftMultiplier, setEllswiftMultiplier } from './ellswift.ts';
 import { nobleSecp256k1, schnorrVerifyExact } from './noble.ts';
 import type { Secp256k1Backend, XOnlyTweakResult } from './types.ts';
 
@@ -34,6 +35,7 @@ export interface TinySecp256k1 {
   sign(h: Uint8Array, d: Uint8Array, e?: Uint8Array): Uint8Array;
   pointFromScalar(d: Uint8Array, compressed?: boolean): Uint8Array | null;
   pointCompress(p: Uint8Array, compressed?: boolean): Uint8Array;
+  pointMultiply(p: Uint8Array, tweak: Uint8Array, compressed?: boolean): Uint8Array | null;
   isPoint(p: Uint8Array): boolean;
   isXOnlyPoint(p: Uint8Array): boolean;
   xOnlyPointFromScalar(d: Uint8Array): Uint8Array;
@@ -279,6 +281,35 @@ export function loadNativeBinding(): NativeSecp256k1 | null {
   }
 }
 
+/** ElligatorSwift's scalar multiplications through libsecp256k1 (WASM). */
+export function wasmEllswiftMultiplier(tiny: TinySecp256k1): EllswiftMultiplier {
+  const pt = new Uint8Array(33);
+  pt[0] = 0x02;
+  return {
+    name: 'libsecp256k1 (tiny-secp256k1 WASM)',
+    mulX(x32, sk) {
+      pt.set(x32, 1);
+      const r = tiny.pointMultiply(pt, sk, true);
+      // sk is in [1, n) and the point has prime order n: the product is never infinity
+      if (r === null)
+        throw new CryptoError(CryptoErrorCode.INVALID_PUBLIC_KEY, 'product is infinity');
+      return r.slice(1);
+    },
+    baseX: (sk) => tiny.xOnlyPointFromScalar(sk),
+  };
+}
+
+/**
+ * Makes ElligatorSwift key creation and ECDH (BIP324, Stratum V2's Noise) use libsecp256k1
+ * (WASM) for their scalar multiplications. Returns false, changing nothing, when it cannot load.
+ */
+export async function accelerateEllswift(): Promise<boolean> {
+  const tiny = await loadWasmBinding();
+  if (tiny === null) return false;
+  setEllswiftMultiplier(wasmEllswiftMultiplier(tiny));
+  return true;
+}
+
 /** Loads tiny-secp256k1 (WASM), or null. */
 export async function loadWasmBinding(): Promise<TinySecp256k1 | null> {
   try {
@@ -299,5 +330,7 @@ export async function loadLibsecp256k1Backend(): Promise<
       'libsecp256k1 backend unavailable: tiny-secp256k1 (WASM) did not load',
     );
   }
+  // whoever loads libsecp256k1 gets its ElligatorSwift multiplications too
+  setEllswiftMultiplier(wasmEllswiftMultiplier(tiny));
   return createLibsecp256k1Backend(tiny, loadNativeBinding());
 }

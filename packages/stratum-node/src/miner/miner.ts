@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { accelerateEllswift } from '@keel/crypto';
 import {
   BIP320_VERSION_MASK,
   encodeHeader,
@@ -109,6 +110,8 @@ export class Miner extends EventEmitter implements Startable {
   }
 
   async start(): Promise<void> {
+    // Noise handshakes: ElligatorSwift ECDH through libsecp256k1 (WASM) where it loads (~3× faster)
+    await accelerateEllswift();
     for (let i = 0; i < this.threads; i++) {
       const w = new Worker(WORKER_URL);
       w.on('message', (m) => this.onWorkerMessage(i, m));

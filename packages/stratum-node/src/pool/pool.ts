@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { accelerateEllswift } from '@keel/crypto';
 import {
   type MiningJob,
   type PrevHashState,
@@ -112,6 +113,8 @@ export class Pool extends EventEmitter implements Startable {
   }
 
   async start(): Promise<void> {
+    // Noise handshakes: ElligatorSwift ECDH through libsecp256k1 (WASM) where it loads (~3× faster)
+    await accelerateEllswift();
     this.unsubscribe = this.o.provider.subscribe(
       {
         onNewTemplate: (t) => this.jobs.onNewTemplate(t),

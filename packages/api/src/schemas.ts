@@ -19,7 +19,7 @@ const Height = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** Params of every method (positional arrays are accepted as `[object]` too). */
 export const methodParams = {
-  chain_getBlockByHeight: z.object({ height: Height }).strict(),
+  chain_getBlockByHeight: z.object({ height: Height, raw: z.boolean().optional() }).strict(),
   chain_getBlockByHash: z.object({ hash: Hash32 }).strict(),
   chain_getFinalized: z.object({}).strict(),
   chain_getTransaction: z.object({ hash: Hash32 }).strict(),
@@ -69,6 +69,8 @@ export interface BlockJson {
   readonly committedAt: number;
   readonly qc: { readonly view: number; readonly blockHash: string; readonly signers: string };
   readonly txs: readonly string[];
+  /** The encoded block (hex), when asked for with `raw: true`. */
+  readonly raw?: string;
 }
 
 /** The ledger's receipt (hex strings, decimal amounts) and where the transaction sits. */

@@ -51,6 +51,12 @@ export { Network } from './net/network.ts';
 export { defaultPeerManagerOptions, PeerManager, Penalty } from './net/peers.ts';
 export { ChainNode, type ChainNodeOptions } from './node.ts';
 export { RpcServer } from './rpc/server.ts';
+export {
+  createSnapshot,
+  listSnapshots,
+  loadSnapshot,
+  type SnapshotMeta,
+} from './snapshot.ts';
 export { layout } from './storage/layout.ts';
 export { ChainStore, type StoredReceipt } from './storage/store.ts';
 export { agreedPrefix, defaultSyncOptions, SyncService } from './sync/sync.ts';

@@ -11,6 +11,7 @@ import { bytesToHex, hexToBytes } from '@keel/util';
 import type { WebSocket } from 'ws';
 import { decodePayload } from '../app/payload.ts';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
+import { encodeBlock } from '../net/codec.ts';
 import type { ChainNode } from '../node.ts';
 import type { RpcHandler } from './server.ts';
 
@@ -42,7 +43,12 @@ export function createRpcHandlers(node: ChainNode): Partial<Record<MethodName, R
   const handlers: Partial<
     Record<MethodName, (p: never, ctx: { ws: WebSocket | null }) => unknown>
   > = {
-    chain_getBlockByHeight: (p: P<'chain_getBlockByHeight'>) => node.blockJson(p.height),
+    chain_getBlockByHeight: (p: { height: number; raw?: boolean }) => {
+      const b = node.blockJson(p.height);
+      if (!b || !p.raw || p.height === 0) return b;
+      const block = node.store.block(p.height);
+      return block ? { ...b, raw: bytesToHex(encodeBlock(block)) } : b;
+    },
     chain_getBlockByHash: (p: { hash: string }) => {
       const h = p.hash === bytesToHex(node.genesisHash) ? 0 : node.store.heightOf(p.hash);
       return h === null ? null : node.blockJson(h);

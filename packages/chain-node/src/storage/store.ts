@@ -96,6 +96,24 @@ export class ChainStore {
     }
   }
 
+  /** A node started from a verified snapshot: state, the anchor block and the tip pointer. */
+  importAnchor(stateOps: readonly KvOp[], block: Block, hashHex: string, root: string): void {
+    const h = block.height;
+    this.db.transactionSync(() => {
+      this.applyStateOps(stateOps);
+      this.db.put(layout.block(h), encodeBlock(block));
+      this.db.put(layout.info(h), {
+        hash: hashHex,
+        stateRoot: root,
+        committedAt: 0,
+        timestamp: 0,
+        txs: [],
+      } satisfies BlockInfo);
+      this.db.put(layout.hash(hashHex), h);
+      this.db.put(layout.committed, { height: h, hash: hashHex });
+    });
+  }
+
   /** Writes the genesis state once, with the committed pointer at height 0. */
   initGenesis(stateOps: readonly KvOp[], genesisHashHex: string): void {
     this.db.transactionSync(() => {

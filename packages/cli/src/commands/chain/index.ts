@@ -4,6 +4,7 @@ import { keysCommand } from './keys/index.ts';
 import { peersCommand } from './peers/index.ts';
 import { runCommand } from './run/index.ts';
 import { simulateCommand } from './simulate/index.ts';
+import { snapshotsCommand } from './snapshots/index.ts';
 import { txCommand } from './tx/index.ts';
 
 /** `keel chain …`: the BFT proof-of-stake chain. */
@@ -15,5 +16,6 @@ export function chainCommand(): Command {
     .addCommand(peersCommand())
     .addCommand(keysCommand())
     .addCommand(txCommand())
+    .addCommand(snapshotsCommand())
     .addCommand(simulateCommand());
 }

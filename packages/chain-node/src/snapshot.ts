@@ -47,7 +47,7 @@ export async function createSnapshot(datadir: string): Promise<SnapshotMeta & { 
     const dir = join(datadir, 'snapshots', String(tip.height));
     mkdirSync(dir, { recursive: true });
     const chunks = exportSnapshot(state);
-    chunks.forEach((c, i) => writeFileSync(join(dir, `chunk-${i}.bin`), c));
+    for (const [i, c] of chunks.entries()) writeFileSync(join(dir, `chunk-${i}.bin`), c);
     const meta: SnapshotMeta = {
       height: tip.height,
       blockHash: tip.hash,

@@ -1,4 +1,4 @@
-import type { MethodName, MethodParams } from '@keel/api';
+import type { MethodName } from '@keel/api';
 import {
   encodeProof,
   getAccount,
@@ -14,8 +14,6 @@ import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import { encodeBlock } from '../net/codec.ts';
 import type { ChainNode } from '../node.ts';
 import type { RpcHandler } from './server.ts';
-
-type P<M extends MethodName> = MethodParams<M>;
 
 /** The JSON-RPC methods of a chain node (params arrive validated by `@keel/api`'s schemas). */
 export function createRpcHandlers(node: ChainNode): Partial<Record<MethodName, RpcHandler>> {

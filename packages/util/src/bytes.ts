@@ -70,6 +70,17 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/**
+ * A fresh plain `Uint8Array` with the same bytes. Unlike `.slice()`, which on a Node `Buffer`
+ * returns a view sharing memory (and libraries such as libp2p reuse their buffers), this
+ * always copies.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
 /** A reversed copy (Bitcoin's display order for hashes). */
 export function reverseBytes(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.length);

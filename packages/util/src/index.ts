@@ -7,6 +7,7 @@ export {
   bytesToUtf8,
   compareBytes,
   concatBytes,
+  copyBytes,
   equalBytes,
   hexToBytes,
   isHex,

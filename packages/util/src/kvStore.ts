@@ -1,4 +1,4 @@
-import { bytesToHex, compareBytes, hexToBytes } from './bytes.ts';
+import { bytesToHex, compareBytes, copyBytes, hexToBytes } from './bytes.ts';
 
 /** A put or delete in an atomic batch. `value === undefined` deletes. */
 export interface KvOp {
@@ -26,11 +26,11 @@ export class MemoryKvStore implements KvStore {
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     const v = this.map.get(bytesToHex(key));
-    return v?.slice();
+    return v ? copyBytes(v) : undefined;
   }
 
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.map.set(bytesToHex(key), value.slice());
+    this.map.set(bytesToHex(key), copyBytes(value));
   }
 
   async del(key: Uint8Array): Promise<void> {
@@ -40,7 +40,7 @@ export class MemoryKvStore implements KvStore {
   async batch(ops: readonly KvOp[]): Promise<void> {
     for (const op of ops) {
       if (op.value === undefined) this.map.delete(bytesToHex(op.key));
-      else this.map.set(bytesToHex(op.key), op.value.slice());
+      else this.map.set(bytesToHex(op.key), copyBytes(op.value));
     }
   }
 
@@ -53,7 +53,7 @@ export class MemoryKvStore implements KvStore {
       if (range.gte && compareBytes(k, range.gte) < 0) continue;
       if (range.lt && compareBytes(k, range.lt) >= 0) break;
       const v = this.map.get(bytesToHex(k));
-      if (v) yield [k, v.slice()];
+      if (v) yield [k, copyBytes(v)];
     }
   }
 

@@ -1,3 +1,4 @@
+import { copyBytes } from './bytes.ts';
 import { DecodeError, DecodeErrorCode } from './errors.ts';
 
 /**
@@ -127,9 +128,9 @@ export class BufferReader {
     return out;
   }
 
-  /** A copy of the next `n` bytes. */
+  /** A copy of the next `n` bytes (a plain Uint8Array, never sharing memory, even over a Buffer). */
   copyBytes(n: number, what = 'bytes'): Uint8Array {
-    return this.bytes(n, what).slice();
+    return copyBytes(this.bytes(n, what));
   }
 
   /**

@@ -72,3 +72,13 @@ test('hex: odd length and bad digits are typed errors', () => {
   assert.throws(() => hexToBytes('zz'), code(DecodeErrorCode.INVALID_HEX));
   assert.equal(bytesToHex(hexToBytes('0xABcd')), 'abcd');
 });
+
+test('copyBytes gives a plain Uint8Array that does not share memory, even over a Buffer', () => {
+  const buf = Buffer.from([1, 2, 3, 4, 5]);
+  const r = new BufferReader(buf);
+  r.skip(1);
+  const c = r.copyBytes(3);
+  buf[2] = 99;
+  assert.deepEqual([...c], [2, 3, 4]);
+  assert.equal(Object.getPrototypeOf(c), Uint8Array.prototype);
+});

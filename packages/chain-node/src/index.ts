@@ -47,7 +47,7 @@ export {
   encodeConsensusMessage,
 } from './net/codec.ts';
 export { decodeHello, encodeHello, type Hello } from './net/hello.ts';
-export { Network } from './net/network.ts';
+export { inputPenalty, Network } from './net/network.ts';
 export { defaultPeerManagerOptions, PeerManager, Penalty } from './net/peers.ts';
 export { ChainNode, type ChainNodeOptions } from './node.ts';
 export { RpcServer } from './rpc/server.ts';

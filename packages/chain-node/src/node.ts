@@ -344,6 +344,8 @@ export class ChainNode {
       case 'rejected':
         this.metrics.rejected.inc({ verdict: ev.verdict });
         this.log.debug({ from: ev.from, reason: ev.reason, peer: this.currentPeer }, 'rejected');
+        // A payload refused only because we lack its parent's state says nothing of its sender.
+        if (ev.reason === 'proposal: invalid payload' && this.app.lastRefusalLocal) return;
         if (ev.verdict === 'misbehaving' && this.currentPeer) {
           this.log.warn({ from: ev.from, reason: ev.reason, peer: this.currentPeer }, 'rejected');
           this.peers.adjust(this.currentPeer, Penalty.rejectedConsensus, Date.now());

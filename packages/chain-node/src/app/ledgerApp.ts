@@ -128,7 +128,14 @@ export class LedgerApp implements App {
   proposePayload(ctx: ProposeContext): Uint8Array {
     const now = this.o.now();
     const parent = this.parentState(ctx.parentHash);
-    if (!parent) return encodePayload(now, new Uint8Array(32), []);
+    if (!parent) {
+      // Peers will refuse this block (its parent root is zero): the view is lost, say why.
+      this.o.logger.warn(
+        { height: ctx.height, view: ctx.view, parent: bytesToHex(ctx.parentHash) },
+        'proposing without the parent state',
+      );
+      return encodePayload(now, new Uint8Array(32), []);
+    }
     const skip = new Set<string>();
     const nextNonce = new Map<string, bigint>();
     for (const e of this.ancestors(ctx.parentHash)) {
@@ -186,7 +193,7 @@ export class LedgerApp implements App {
       return this.invalid(block, `undecodable: ${(e as Error).message}`);
     }
     const parent = this.parentState(block.parentHash);
-    if (!parent) return this.invalid(block, 'parent state unknown');
+    if (!parent) return this.invalid(block, 'parent state unknown', true);
     if (bytesToHex(stateRoot(parent)) !== bytesToHex(payload.parentStateRoot)) {
       return this.invalid(block, 'parent state root differs from our execution');
     }
@@ -196,7 +203,7 @@ export class LedgerApp implements App {
     } catch (e) {
       return this.invalid(block, (e as Error).message);
     }
-    if (!result) return this.invalid(block, 'parent state unknown');
+    if (!result) return this.invalid(block, 'parent state unknown', true);
     this.remember(key, block, { result, payload, height: block.height });
     return true;
   }
@@ -206,8 +213,18 @@ export class LedgerApp implements App {
     this.parents.set(key, block.parentHash);
   }
 
-  private invalid(block: Block, why: string): boolean {
-    this.o.logger.warn({ height: block.height, view: block.view, why }, 'invalid payload');
+  /**
+   * Whether the last refused payload was refused for a lack of ours (the parent's state, e.g.
+   * right after a restart), not for anything wrong with the block: no reason to blame its sender.
+   */
+  lastRefusalLocal = false;
+
+  private invalid(block: Block, why: string, local = false): boolean {
+    this.lastRefusalLocal = local;
+    this.o.logger[local ? 'debug' : 'warn'](
+      { height: block.height, view: block.view, why },
+      'invalid payload',
+    );
     return false;
   }
 

@@ -3,7 +3,7 @@ import { gossipsub } from '@chainsafe/libp2p-gossipsub';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import type { ConsensusMessage } from '@keel/consensus';
-import { bytesToHex, equalBytes, type Logger, nullLogger } from '@keel/util';
+import { bytesToHex, DecodeError, equalBytes, type Logger, nullLogger } from '@keel/util';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { identify } from '@libp2p/identify';
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
@@ -48,6 +48,16 @@ export interface NetworkOptions {
   readonly maxMessageBytes: number;
   readonly handlers: NetworkHandlers;
   readonly logger?: Logger;
+}
+
+/**
+ * The score penalty for a failed inbound exchange, or null when the failure is the transport's
+ * (reset, closed, timed out): only undecodable or oversized input is the peer's doing.
+ */
+export function inputPenalty(err: unknown): number | null {
+  if ((err as { meta?: { oversized?: boolean } })?.meta?.oversized) return Penalty.oversizedMessage;
+  if (err instanceof DecodeError) return Penalty.invalidMessage;
+  return null;
 }
 
 const PROTO = {
@@ -245,13 +255,19 @@ export class Network {
     return true;
   }
 
+  /**
+   * Penalizes what a peer sent (bytes that do not decode, or too many of them); a transport
+   * failure (a stream reset because the peer stopped or restarted, a read that timed out on a
+   * loaded machine) is not the peer's fault and costs it nothing. Scoring those used to ban an
+   * honest validator that merely restarted with votes in flight, for the whole ban period.
+   */
   private penalizeDecode(peer: string, err: unknown): void {
-    const oversized = (err as { meta?: { oversized?: boolean } })?.meta?.oversized;
-    this.o.peers.adjust(
-      peer,
-      oversized ? Penalty.oversizedMessage : Penalty.invalidMessage,
-      Date.now(),
-    );
+    const penalty = inputPenalty(err);
+    if (penalty === null) {
+      this.log.debug({ peer, err: String(err) }, 'stream failed');
+      return;
+    }
+    this.o.peers.adjust(peer, penalty, Date.now());
   }
 
   private deliver(peer: string, bytes: Uint8Array): void {
@@ -259,8 +275,9 @@ export class Network {
     try {
       m = decodeConsensusMessage(bytes, this.o.limits);
     } catch (err) {
+      // Whatever the decoder threw, these bytes arrived whole and are the peer's.
       this.log.debug({ peer, err: String(err) }, 'undecodable consensus message');
-      this.penalizeDecode(peer, err);
+      this.o.peers.adjust(peer, inputPenalty(err) ?? Penalty.invalidMessage, Date.now());
       return;
     }
     const info = this.o.peers.get(peer, Date.now());

@@ -51,6 +51,24 @@ describe('devnet acceptance (4 validator processes)', { timeout: 240_000 }, () =
     await devnet.waitReady(60_000);
   });
 
+  /**
+   * No validator holds another (honest) one banned: restarts and partitions drop streams
+   * mid-flight, which must not cost a peer its reputation. A ban between two of the three
+   * nodes left during a partition would stall the chain with no quorum's worth of links.
+   */
+  const assertNoValidatorBanned = async (when: string) => {
+    const ids = new Map(devnet.nodes.map((n) => [n.peerId, n.index]));
+    for (const n of devnet.nodes) {
+      const peers = await n.client.call('net_peers', {});
+      for (const p of peers) {
+        assert.ok(
+          !(p.banned && ids.has(p.id)),
+          `${when}: validator ${n.index} banned validator ${ids.get(p.id)} (score ${p.score})`,
+        );
+      }
+    }
+  };
+
   after(async () => {
     await devnet?.stop();
     dir.cleanup();
@@ -103,6 +121,7 @@ describe('devnet acceptance (4 validator processes)', { timeout: 240_000 }, () =
     const sum = await devnet.summary(h + 15);
     assert.equal(sum.agree, true);
     assert.equal(sum.stateRootsAgree, true);
+    await assertNoValidatorBanned('after a validator crashed and restarted');
   });
 
   it('snapshots a stopped node and loads it elsewhere, verified by certified blocks', async () => {
@@ -140,6 +159,7 @@ describe('devnet acceptance (4 validator processes)', { timeout: 240_000 }, () =
     await devnet.waitReady(30_000);
     const now = Math.max(...(await devnet.statuses()).map((x) => x?.committedHeight ?? 0));
     await devnet.waitForHeight(now + 5, 90_000);
+    await assertNoValidatorBanned('after a validator stopped and restarted');
   });
 
   it('heals a partitioned node', async () => {
@@ -155,6 +175,7 @@ describe('devnet acceptance (4 validator processes)', { timeout: 240_000 }, () =
     await devnet.waitForHeight(target, 90_000);
     const sum = await devnet.summary(target);
     assert.equal(sum.agree, true);
+    await assertNoValidatorBanned('after the partition healed');
   });
 
   it('bans a peer that sends garbage', async () => {

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { agreedPrefix, PeerManager, Penalty, SyncService } from '@keel/chain-node';
+import {
+  agreedPrefix,
+  decodeConsensusMessage,
+  defaultCodecLimits,
+  inputPenalty,
+  PeerManager,
+  Penalty,
+  SyncService,
+} from '@keel/chain-node';
 import type { Block } from '@keel/consensus';
+import type { Stream } from '@libp2p/interface';
+import { readAll, withTimeout } from '../../src/net/stream.ts';
 
 describe('peer manager', () => {
   it('rate-limits with a token bucket of 100 requests per minute', () => {
@@ -73,5 +83,49 @@ describe('sync agreement', () => {
     assert.equal(SyncService.networkHeight([s(10), s(20), s(30)]), 20);
     assert.equal(SyncService.networkHeight([s(10), s(20), s(30), s(1000)]), 20);
     assert.equal(SyncService.networkHeight([]), 0);
+  });
+});
+
+describe('inbound failure scoring', () => {
+  /** A stream whose source yields `chunks`, then fails with `end` if given. */
+  const stream = (chunks: Uint8Array[], end?: Error) =>
+    ({
+      source: (async function* () {
+        for (const c of chunks) yield c;
+        if (end) throw end;
+      })(),
+      abort() {},
+    }) as unknown as Stream;
+
+  it('penalizes undecodable and oversized input', async () => {
+    let decodeErr: unknown = null;
+    try {
+      decodeConsensusMessage(new Uint8Array([0xff, 1, 2, 3]), defaultCodecLimits);
+    } catch (e) {
+      decodeErr = e;
+    }
+    assert.ok(decodeErr, 'garbage does not decode');
+    assert.equal(inputPenalty(decodeErr), Penalty.invalidMessage);
+    const big = readAll(stream([new Uint8Array(600), new Uint8Array(600)]), 1000);
+    const oversized = await big.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.equal(inputPenalty(oversized), Penalty.oversizedMessage);
+  });
+
+  it('does not penalize a peer for a reset stream or a read that timed out', async () => {
+    const reset = await readAll(stream([new Uint8Array(10)], new Error('stream reset')), 1000).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(reset);
+    assert.equal(inputPenalty(reset), null);
+    const slow = await withTimeout(new Promise(() => {}), 10, 'message').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(slow);
+    assert.equal(inputPenalty(slow), null);
   });
 });

@@ -233,16 +233,25 @@ export function handleBlockResponse(c: StepContext, from: number, m: BlockRespon
   if (!Array.isArray(m.blocks) || m.blocks.length > s.params.maxBlocksPerRequest) return;
   let expect: string | null = null;
   let last: Block | null = null;
+  const accepted: { block: Block; hash: Uint8Array }[] = [];
+  let broken = false;
   for (const block of m.blocks) {
-    if (!isWellFormedBlock(block)) return;
-    const hash = blockHash(block);
-    const key = bytesToHex(hash);
-    if (expect === null ? !s.wanted.has(key) && !s.blocks.has(key) : key !== expect) return;
-    if (last && block.height + 1 !== last.height) return;
-    storeBlock(c, block, hash);
+    const hash = isWellFormedBlock(block) ? blockHash(block) : null;
+    const key = hash ? bytesToHex(hash) : '';
+    broken =
+      !hash ||
+      (expect === null ? !s.wanted.has(key) && !s.blocks.has(key) : key !== expect) ||
+      (last !== null && block.height + 1 !== last.height);
+    if (broken || !hash) break;
+    accepted.push({ block, hash });
     last = block;
     expect = bytesToHex(block.parentHash);
   }
+  // Oldest first: when the head (or a waiting proposal's parent) is stored, its ancestors
+  // already are, so the app can execute it and a proposal built on it has its parent state.
+  for (let i = accepted.length - 1; i >= 0; i--)
+    storeBlock(c, accepted[i]!.block, accepted[i]!.hash);
+  if (broken) return;
   if (last && expect && !s.blocks.has(expect) && last.height - 1 > 0) {
     requestBlock(c, expect, from);
   }

@@ -6,10 +6,13 @@ import {
   type SafetyState,
   simConsensusParams,
   step,
+  type TimeoutMessage,
+  timeoutSigningMessage,
   verifyEvidence,
   voteSigningMessage,
 } from '@keel/consensus';
 import { simKey } from '@keel/consensus/sim';
+import { bytesToHex } from '@keel/util';
 import { createFixture, events, ofType, scheme } from '../helpers.ts';
 
 const fx = createFixture([1, 1, 1, 1]);
@@ -199,5 +202,61 @@ describe('fork handling with more than 1/3 Byzantine stake (keys all held by the
     feed(limited.proposal(22, fork.block, limited.qcFor(20, fork.hash)));
     assert.equal(s.halted?.code, ConsensusErrorCode.REORG_TOO_DEEP);
     assert.match(s.halted!.message, /4 blocks deep \(limit 2\)/);
+  });
+});
+
+describe('block fetch', () => {
+  it('stores a fetched chain oldest first, so a leader proposes on a head whose ancestors it holds', () => {
+    const b1 = fx.proposal(1, fx.genesis, fx.genesisQC);
+    const b2 = fx.proposal(2, b1.block, fx.qcFor(1, b1.hash));
+    const b3 = fx.proposal(3, b2.block, fx.qcFor(2, b2.hash));
+    const leader4 = fx.election.leader(4, b3.block.seed);
+    const s = fx.node(leader4);
+    // The app sees, at proposal time, which ancestors of the parent consensus already holds.
+    const heldAtPropose: boolean[][] = [];
+    Object.assign(s.config, {
+      app: {
+        proposePayload: () => {
+          heldAtPropose.push([b1, b2, b3].map((b) => s.blocks.has(bytesToHex(b.hash))));
+          return new Uint8Array([4]);
+        },
+        validatePayload: () => true,
+        onCommit: () => {},
+      },
+    });
+    step(s, { type: 'start', now: 0 });
+    // A timeout for view 4 brings QC(3) for a block this node has never seen: it asks for it.
+    const sender = [0, 1, 2, 3].find((i) => i !== leader4)!;
+    const timeout: TimeoutMessage = {
+      type: 'timeout',
+      genesisHash: fx.gHash,
+      view: 4,
+      sender,
+      highQC: fx.qcFor(3, b3.hash),
+      lastTC: null,
+      signature: scheme.sign(simKey(scheme, sender).secretKey, timeoutSigningMessage(fx.ctx, 4, 3)),
+    };
+    const out = step(s, { type: 'message', from: sender, message: timeout, now: 1 }).outputs;
+    assert.ok(out.some((o) => 'message' in o && o.message.type === 'blockRequest'));
+    assert.equal(s.view, 4);
+    assert.equal(heldAtPropose.length, 0, 'no proposal without the parent block');
+    // The response comes newest first (head, then its ancestors), as peers send it.
+    const res = step(s, {
+      type: 'message',
+      from: sender,
+      message: {
+        type: 'blockResponse',
+        genesisHash: fx.gHash,
+        blocks: [b3.block, b2.block, b1.block],
+      },
+      now: 2,
+    }).outputs;
+    assert.deepEqual(heldAtPropose, [[true, true, true]], 'proposed once, every ancestor held');
+    assert.equal(ofType(res, 'broadcast').filter((o) => o.message.type === 'proposal').length, 1);
+    assert.deepEqual(
+      ofType(res, 'commit').map((c) => c.block.height),
+      [1, 2],
+      'QC(3) certifies b3, whose QC is from view 2: its parent b2 (and b1) are final, in order',
+    );
   });
 });

@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../options.ts';
-import { benchHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { benchOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function benchCommand(): Command {
   return new Command('bench')
@@ -14,6 +17,9 @@ export function benchCommand(): Command {
     .option('--quick', 'short run with scaled-down sizes (smoke test)')
     .option('--json', 'JSON lines on stdout (the default; progress goes to stderr)')
     .action(async (name: string | undefined, raw: unknown) => {
-      process.exitCode = await benchHandler(name, parseOptions(benchOptionsSchema, raw));
+      process.exitCode = await (await handler()).benchHandler(
+        name,
+        parseOptions(benchOptionsSchema, raw),
+      );
     });
 }

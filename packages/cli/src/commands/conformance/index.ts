@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../options.ts';
-import { conformanceHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { conformanceOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function conformanceCommand(): Command {
   return new Command('conformance')
@@ -18,7 +21,7 @@ export function conformanceCommand(): Command {
     )
     .option('--list', 'list the suites with their case counts')
     .action(async (suite: string | undefined, raw: unknown) => {
-      process.exitCode = await conformanceHandler(
+      process.exitCode = await (await handler()).conformanceHandler(
         suite,
         parseOptions(conformanceOptionsSchema, raw),
       );

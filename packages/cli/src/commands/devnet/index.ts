@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../options.ts';
-import { devnetHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { devnetOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 /** `keel devnet`: a local multi-validator BFT chain on loopback (what `npm start` runs). */
 export function devnetCommand(): Command {
@@ -24,6 +27,8 @@ export function devnetCommand(): Command {
     .option('--chain-id <id>', 'chain id', 'keel-devnet')
     .option('--timeout <s>', 'give up after this many seconds')
     .action(async (raw: unknown) => {
-      process.exitCode = await devnetHandler(parseOptions(devnetOptionsSchema, raw));
+      process.exitCode = await (await handler()).devnetHandler(
+        parseOptions(devnetOptionsSchema, raw),
+      );
     });
 }

@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { replayHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { replayOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function replayCommand(): Command {
   return new Command('replay')
@@ -41,6 +44,8 @@ export function replayCommand(): Command {
     .option('--progress', 'progress lines on stderr even when it is not a terminal (for logs)')
     .option('--json', 'print the final summary as one JSON object')
     .action(async (raw: unknown) => {
-      process.exitCode = await replayHandler(parseOptions(replayOptionsSchema, raw));
+      process.exitCode = await (await handler()).replayHandler(
+        parseOptions(replayOptionsSchema, raw),
+      );
     });
 }

@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { validateBlockHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { validateBlockOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function validateBlockCommand(): Command {
   return new Command('validate-block')
@@ -28,7 +31,7 @@ export function validateBlockCommand(): Command {
     .option('--backend <name>', 'secp256k1 backend: auto | noble | libsecp256k1', 'auto')
     .option('--json', 'print the verdict as one JSON object')
     .action(async (file: string, raw: unknown) => {
-      process.exitCode = await validateBlockHandler(
+      process.exitCode = await (await handler()).validateBlockHandler(
         file,
         parseOptions(validateBlockOptionsSchema, raw),
       );

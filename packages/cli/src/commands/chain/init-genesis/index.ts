@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { initGenesisHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { initGenesisOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function initGenesisCommand(): Command {
   return new Command('init-genesis')
@@ -26,6 +29,8 @@ export function initGenesisCommand(): Command {
     .option('--seed <hex>', '32-byte hex seed for deterministic keys (tests only)')
     .option('--json', 'print the result as JSON')
     .action(async (raw: unknown) => {
-      process.exitCode = await initGenesisHandler(parseOptions(initGenesisOptionsSchema, raw));
+      process.exitCode = await (await handler()).initGenesisHandler(
+        parseOptions(initGenesisOptionsSchema, raw),
+      );
     });
 }

@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { keysHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { keysOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function keysCommand(): Command {
   return new Command('keys')
@@ -13,6 +16,6 @@ export function keysCommand(): Command {
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
     .option('--json', 'print as JSON')
     .action(async (raw: unknown) => {
-      process.exitCode = await keysHandler(parseOptions(keysOptionsSchema, raw));
+      process.exitCode = await (await handler()).keysHandler(parseOptions(keysOptionsSchema, raw));
     });
 }

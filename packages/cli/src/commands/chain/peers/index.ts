@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { peersHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { peersOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function peersCommand(): Command {
   return new Command('peers')
@@ -12,6 +15,8 @@ export function peersCommand(): Command {
     .option('--rpc <url>', 'the node JSON-RPC URL', 'http://127.0.0.1:8545')
     .option('--json', 'print the peer list as JSON')
     .action(async (raw: unknown) => {
-      process.exitCode = await peersHandler(parseOptions(peersOptionsSchema, raw));
+      process.exitCode = await (await handler()).peersHandler(
+        parseOptions(peersOptionsSchema, raw),
+      );
     });
 }

@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { runHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { runOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function runCommand(): Command {
   return new Command('run')
@@ -24,6 +27,6 @@ export function runCommand(): Command {
     .option('--admin-token-file <file>', 'token that admin RPC methods require')
     .option('--log-level <level>', 'trace | debug | info | warn | error', 'info')
     .action(async (raw: unknown) => {
-      process.exitCode = await runHandler(parseOptions(runOptionsSchema, raw));
+      process.exitCode = await (await handler()).runHandler(parseOptions(runOptionsSchema, raw));
     });
 }

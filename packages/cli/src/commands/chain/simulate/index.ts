@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { simulateHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { simulateOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function simulateCommand(): Command {
   return new Command('simulate')
@@ -22,6 +25,8 @@ export function simulateCommand(): Command {
     .option('--duplication <p>', 'per-message duplication probability', '0')
     .option('--json', 'print the report as one JSON object')
     .action(async (raw: unknown) => {
-      process.exitCode = await simulateHandler(parseOptions(simulateOptionsSchema, raw));
+      process.exitCode = await (await handler()).simulateHandler(
+        parseOptions(simulateOptionsSchema, raw),
+      );
     });
 }

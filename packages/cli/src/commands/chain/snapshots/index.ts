@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { createHandler, listHandler, loadHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { createOptionsSchema, listOptionsSchema, loadOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function snapshotsCommand(): Command {
   const create = new Command('create')
@@ -11,14 +14,16 @@ export function snapshotsCommand(): Command {
     .requiredOption('--datadir <dir>', 'node data directory (stop the node first)')
     .option('--json', 'print as JSON')
     .action(async (raw: unknown) => {
-      process.exitCode = await createHandler(parseOptions(createOptionsSchema, raw));
+      process.exitCode = await (await handler()).createHandler(
+        parseOptions(createOptionsSchema, raw),
+      );
     });
   const list = new Command('list')
     .description('List the snapshots in a datadir.')
     .requiredOption('--datadir <dir>', 'node data directory')
     .option('--json', 'print as JSON')
-    .action((raw: unknown) => {
-      process.exitCode = listHandler(parseOptions(listOptionsSchema, raw));
+    .action(async (raw: unknown) => {
+      process.exitCode = (await handler()).listHandler(parseOptions(listOptionsSchema, raw));
     });
   const load = new Command('load')
     .description(
@@ -32,7 +37,7 @@ export function snapshotsCommand(): Command {
     .option('--rpc <url>', 'a node to fetch blocks h+1, h+2 from')
     .option('--json', 'print as JSON')
     .action(async (raw: unknown) => {
-      process.exitCode = await loadHandler(parseOptions(loadOptionsSchema, raw));
+      process.exitCode = await (await handler()).loadHandler(parseOptions(loadOptionsSchema, raw));
     });
   return new Command('snapshots')
     .description('Ledger state snapshots: create, list, load (verified).')

@@ -3,8 +3,11 @@ import { hexToBytes } from '@keel/util';
 import { Command } from 'commander';
 import { CliError } from '../../../errors.ts';
 import { parseOptions } from '../../../options.ts';
-import { sendTx } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { callOptionsSchema, deployOptionsSchema, transferOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 const strip = (h: string) => (h.startsWith('0x') ? h.slice(2) : h);
 
@@ -25,7 +28,7 @@ export function txCommand(): Command {
     .requiredOption('--amount <units>', 'amount')
     .action(async (raw: unknown) => {
       const o = parseOptions(transferOptionsSchema, raw);
-      process.exitCode = await sendTx(o, {
+      process.exitCode = await (await handler()).sendTx(o, {
         kind: 'transfer',
         to: hexToBytes(strip(o.to)),
         amount: BigInt(o.amount),
@@ -43,7 +46,7 @@ export function txCommand(): Command {
       } catch (e) {
         throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
       }
-      process.exitCode = await sendTx(o, {
+      process.exitCode = await (await handler()).sendTx(o, {
         kind: 'deploy',
         code,
         initInput: hexToBytes(strip(o.init)),
@@ -58,7 +61,7 @@ export function txCommand(): Command {
     .action(async (address: string, method: string, raw: unknown) => {
       const o = parseOptions(callOptionsSchema, raw);
       if (!/^(0x)?[0-9a-fA-F]{64}$/.test(address)) throw new CliError('address: 32 bytes of hex');
-      process.exitCode = await sendTx(o, {
+      process.exitCode = await (await handler()).sendTx(o, {
         kind: 'call',
         to: hexToBytes(strip(address)),
         value: BigInt(o.value),

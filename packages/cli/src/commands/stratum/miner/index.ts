@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { minerHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { minerOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function minerCommand(): Command {
   return new Command('miner')
@@ -25,6 +28,8 @@ export function minerCommand(): Command {
       'info',
     )
     .action(async (raw: unknown) => {
-      process.exitCode = await minerHandler(parseOptions(minerOptionsSchema, raw));
+      process.exitCode = await (await handler()).minerHandler(
+        parseOptions(minerOptionsSchema, raw),
+      );
     });
 }

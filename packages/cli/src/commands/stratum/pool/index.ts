@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../../options.ts';
-import { poolHandler } from './handler.ts';
+import type * as Handler from './handler.ts';
 import { poolOptionsSchema } from './options.ts';
+
+/** Loaded on first use, so other commands do not pay for this one's imports. */
+const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 export function poolCommand(): Command {
   return new Command('pool')
@@ -51,6 +54,6 @@ export function poolCommand(): Command {
       'info',
     )
     .action(async (raw: unknown) => {
-      process.exitCode = await poolHandler(parseOptions(poolOptionsSchema, raw));
+      process.exitCode = await (await handler()).poolHandler(parseOptions(poolOptionsSchema, raw));
     });
 }

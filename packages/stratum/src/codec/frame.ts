@@ -142,23 +142,28 @@ export function decodeFrame(bytes: Uint8Array, limits: FrameLimits = defaultFram
  * Incremental plaintext frame reader for a byte stream: push chunks, pull whole frames. It
  * buffers at most one header plus one payload of an accepted length.
  */
-export class FrameReader {
-  private readonly limits: FrameLimits;
+/**
+ * Push byte chunks, get complete frames: the buffering shared by plaintext and encrypted
+ * framing. A subclass says how long a header is on the wire, how to read it, how long the
+ * payload is on the wire and how to turn those bytes into the payload.
+ */
+export abstract class ChunkedFrameReader {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private header: FrameHeader | undefined;
   private failure: unknown;
 
-  constructor(limits: FrameLimits = defaultFrameLimits) {
-    this.limits = limits;
-  }
+  protected abstract readonly headerWireSize: number;
+  protected abstract readHeader(bytes: Uint8Array): FrameHeader;
+  protected abstract payloadWireSize(header: FrameHeader): number;
+  protected abstract readPayload(header: FrameHeader, bytes: Uint8Array): Uint8Array;
 
   /** Bytes held but not yet returned as frames. */
   get bufferedBytes(): number {
     return this.buffered;
   }
 
-  /** Appends bytes and returns every frame now complete. Throws on a bad header. */
+  /** Appends bytes and returns every frame now complete. Throws on a bad header or payload. */
   push(chunk: Uint8Array): Sv2Frame[] {
     // After an error the stream position is lost: every later call repeats that error.
     if (this.failure !== undefined) throw this.failure;
@@ -178,11 +183,12 @@ export class FrameReader {
     const out: Sv2Frame[] = [];
     for (;;) {
       if (this.header === undefined) {
-        if (this.buffered < FRAME_HEADER_SIZE) return out;
-        this.header = decodeFrameHeader(this.take(FRAME_HEADER_SIZE), this.limits);
+        if (this.buffered < this.headerWireSize) return out;
+        this.header = this.readHeader(this.take(this.headerWireSize));
       }
-      if (this.buffered < this.header.msgLength) return out;
-      out.push({ header: this.header, payload: this.take(this.header.msgLength) });
+      const need = this.payloadWireSize(this.header);
+      if (this.buffered < need) return out;
+      out.push({ header: this.header, payload: this.readPayload(this.header, this.take(need)) });
       this.header = undefined;
     }
   }
@@ -200,6 +206,29 @@ export class FrameReader {
     }
     this.buffered -= n;
     return out;
+  }
+}
+
+/** Push plaintext chunks, get frames (headers checked against `limits` before buffering). */
+export class FrameReader extends ChunkedFrameReader {
+  protected readonly headerWireSize = FRAME_HEADER_SIZE;
+  private readonly limits: FrameLimits;
+
+  constructor(limits: FrameLimits = defaultFrameLimits) {
+    super();
+    this.limits = limits;
+  }
+
+  protected readHeader(bytes: Uint8Array): FrameHeader {
+    return decodeFrameHeader(bytes, this.limits);
+  }
+
+  protected payloadWireSize(header: FrameHeader): number {
+    return header.msgLength;
+  }
+
+  protected readPayload(_header: FrameHeader, bytes: Uint8Array): Uint8Array {
+    return bytes;
   }
 }
 

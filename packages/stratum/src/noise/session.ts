@@ -7,6 +7,7 @@
 import type { NoiseTransport } from '@keel/crypto/noise';
 import { isKeelError } from '@keel/util';
 import {
+  ChunkedFrameReader,
   decodeFrameHeader,
   defaultFrameLimits,
   encodeFrameHeader,
@@ -139,67 +140,26 @@ export class Sv2NoiseSession {
 }
 
 /** Push ciphertext chunks, get decrypted frames. Buffers one header + one accepted payload. */
-export class NoiseFrameReader {
+export class NoiseFrameReader extends ChunkedFrameReader {
+  protected readonly headerWireSize = ENCRYPTED_HEADER_SIZE;
   private readonly s: Sv2NoiseSession;
   private readonly limits: FrameLimits;
-  private chunks: Uint8Array[] = [];
-  private buffered = 0;
-  private header: FrameHeader | undefined;
-  private failure: unknown;
 
   constructor(session: Sv2NoiseSession, limits: FrameLimits) {
+    super();
     this.s = session;
     this.limits = limits;
   }
 
-  get bufferedBytes(): number {
-    return this.buffered;
+  protected readHeader(bytes: Uint8Array): FrameHeader {
+    return this.s.decryptHeader(bytes, this.limits);
   }
 
-  push(chunk: Uint8Array): Sv2Frame[] {
-    // After an error the stream position is lost: every later call repeats that error.
-    if (this.failure !== undefined) throw this.failure;
-    try {
-      return this.pushInner(chunk);
-    } catch (e) {
-      this.failure = e;
-      throw e;
-    }
+  protected payloadWireSize(header: FrameHeader): number {
+    return ciphertextLength(header.msgLength);
   }
 
-  private pushInner(chunk: Uint8Array): Sv2Frame[] {
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
-    const out: Sv2Frame[] = [];
-    for (;;) {
-      if (this.header === undefined) {
-        if (this.buffered < ENCRYPTED_HEADER_SIZE) return out;
-        this.header = this.s.decryptHeader(this.take(ENCRYPTED_HEADER_SIZE), this.limits);
-      }
-      const need = ciphertextLength(this.header.msgLength);
-      if (this.buffered < need) return out;
-      out.push({
-        header: this.header,
-        payload: this.s.decryptPayload(this.header, this.take(need)),
-      });
-      this.header = undefined;
-    }
-  }
-
-  private take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, n - filled);
-      out.set(c.subarray(0, k), filled);
-      filled += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    this.buffered -= n;
-    return out;
+  protected readPayload(header: FrameHeader, bytes: Uint8Array): Uint8Array {
+    return this.s.decryptPayload(header, bytes);
   }
 }

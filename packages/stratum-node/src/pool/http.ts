@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Startable } from '@keel/util';
+import { listenAddress } from '../net/address.ts';
 import type { PoolStats } from './stats.ts';
 
 export class StatsServer implements Startable {
@@ -18,9 +19,7 @@ export class StatsServer implements Startable {
   ) {}
 
   get address(): { host: string; port: number } {
-    const a = this.server?.address();
-    if (a === null || a === undefined || typeof a === 'string') return { host: '', port: 0 };
-    return { host: a.address, port: a.port };
+    return listenAddress(this.server);
   }
 
   async start(): Promise<void> {

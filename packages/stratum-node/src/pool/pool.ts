@@ -30,6 +30,7 @@ import {
 } from '@keel/util';
 import type { PoolIdentity } from '../authority.ts';
 import type { MergeMiningCoordinator } from '../merge/coordinator.ts';
+import { listenAddress } from '../net/address.ts';
 import { acceptNoise, describe } from '../net/noiseConnection.ts';
 import { EXTENDED_PREFIX_LENGTH, EXTRANONCE_LENGTH, JobManager } from './jobs.ts';
 import { type Channel, type Downstream, PoolSession } from './session.ts';
@@ -107,9 +108,7 @@ export class Pool extends EventEmitter implements Startable {
   }
 
   get address(): { host: string; port: number } {
-    const a = this.server?.address();
-    if (a === null || a === undefined || typeof a === 'string') return { host: '', port: 0 };
-    return { host: a.address, port: a.port };
+    return listenAddress(this.server);
   }
 
   async start(): Promise<void> {

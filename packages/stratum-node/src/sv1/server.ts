@@ -17,6 +17,7 @@ import {
   u256ToTarget,
 } from '@keel/stratum';
 import { bytesToHex, hexToBytes, type Logger, nullLogger, type Startable } from '@keel/util';
+import { listenAddress } from '../net/address.ts';
 import type { Pool } from '../pool/pool.ts';
 import type { Channel, Downstream, PoolSession } from '../pool/session.ts';
 
@@ -379,9 +380,7 @@ export class Sv1Server implements Startable {
   }
 
   get address(): { host: string; port: number } {
-    const a = this.server?.address();
-    if (a === null || a === undefined || typeof a === 'string') return { host: '', port: 0 };
-    return { host: a.address, port: a.port };
+    return listenAddress(this.server);
   }
 
   async start(): Promise<void> {

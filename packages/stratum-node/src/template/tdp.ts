@@ -32,6 +32,7 @@ import {
 import { equalBytes, type Logger, nullLogger, type Startable } from '@keel/util';
 import type { PoolIdentity } from '../authority.ts';
 import { StratumNodeError, StratumNodeErrorCode } from '../errors.ts';
+import { listenAddress } from '../net/address.ts';
 import { acceptNoise, connectNoise, describe, type Sv2Connection } from '../net/noiseConnection.ts';
 
 /** Providers that can hand out a template's transactions (for RequestTransactionData). */
@@ -70,9 +71,7 @@ export class TdpServer implements Startable {
   }
 
   get address(): { host: string; port: number } {
-    const a = this.server?.address();
-    if (a === null || a === undefined || typeof a === 'string') return { host: '', port: 0 };
-    return { host: a.address, port: a.port };
+    return listenAddress(this.server);
   }
 
   async start(): Promise<void> {

@@ -25,6 +25,11 @@ async function auxNode(chainId: number, targetExp: bigint, reward: number) {
   let height = 100;
   const accepted: string[] = [];
   const verdicts: unknown[] = [];
+  // every aux block handed out; a submission for an older one (submissions run concurrently,
+  // so a second solution can arrive after the first rotated the block) is refused as stale,
+  // as a real node refuses an unknown block hash
+  const issued = new Set<string>([hash]);
+  let stale = 0;
   const target = 1n << targetExp;
   const le = Buffer.alloc(32);
   for (let i = 0; i < 32; i++) le[i] = Number((target >> BigInt(8 * i)) & 0xffn);
@@ -45,8 +50,11 @@ async function auxNode(chainId: number, targetExp: bigint, reward: number) {
           height,
           _target: le.toString('hex'),
         };
+      } else if (method === 'submitauxblock' && params[0] !== hash) {
+        assert.ok(issued.has(params[0]), 'submitted an aux block that was never handed out');
+        stale++;
+        result = false;
       } else if (method === 'submitauxblock') {
-        assert.equal(params[0], hash);
         const auxpow = decodeAuxPow(new Uint8Array(Buffer.from(params[1], 'hex')));
         const v = verifyAuxPow(auxpow, {
           auxBlockHash: new Uint8Array(Buffer.from(hash, 'hex')).reverse(),
@@ -58,6 +66,7 @@ async function auxNode(chainId: number, targetExp: bigint, reward: number) {
         if (v.ok) {
           accepted.push(hash);
           hash = randomBytes(32).toString('hex');
+          issued.add(hash);
           height++;
         }
       }
@@ -70,6 +79,7 @@ async function auxNode(chainId: number, targetExp: bigint, reward: number) {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     accepted,
     verdicts,
+    stale: () => stale,
   };
 }
 
@@ -115,7 +125,8 @@ test(
     const stats = mm.stats();
     const s = stats.find((x) => x.name === 'namecoin')!;
     assert.equal(s.chainId, 1);
-    assert.ok(s.accepted >= 2 && s.rejected === 0);
+    // every AuxPoW that reached verification passed; refusals are only stale-block races
+    assert.ok(s.accepted >= 2 && s.rejected === nmc.stale(), JSON.stringify(s));
     assert.equal(stats.find((x) => x.name === 'other')!.chainId, 0x1000);
     const exported = JSON.parse(readFileSync(ledgerFile, 'utf8'));
     assert.deepEqual(verifyLedgerExport(exported), { ok: true });

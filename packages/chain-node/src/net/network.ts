@@ -3,7 +3,14 @@ import { gossipsub } from '@chainsafe/libp2p-gossipsub';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import type { ConsensusMessage } from '@keel/consensus';
-import { bytesToHex, DecodeError, equalBytes, type Logger, nullLogger } from '@keel/util';
+import {
+  bytesToHex,
+  DecodeError,
+  DecodeErrorCode,
+  equalBytes,
+  type Logger,
+  nullLogger,
+} from '@keel/util';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { identify } from '@libp2p/identify';
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
@@ -270,14 +277,23 @@ export class Network {
     this.o.peers.adjust(peer, penalty, Date.now());
   }
 
-  private deliver(peer: string, bytes: Uint8Array): void {
+  /**
+   * Decodes and hands on one message. Undecodable bytes cost the peer its score, except a
+   * message that merely ends too soon on a stream whose connection then goes away: a sender
+   * stopping (a restart, a shutdown) cuts its in-flight messages short. That is judged a
+   * moment later, once the connection had time to close.
+   */
+  private deliver(peer: string, bytes: Uint8Array, conn?: Connection): void {
     let m: ConsensusMessage;
     try {
       m = decodeConsensusMessage(bytes, this.o.limits);
     } catch (err) {
-      // Whatever the decoder threw, these bytes arrived whole and are the peer's.
       this.log.debug({ peer, err: String(err) }, 'undecodable consensus message');
-      this.o.peers.adjust(peer, inputPenalty(err) ?? Penalty.invalidMessage, Date.now());
+      const penalize = () =>
+        this.o.peers.adjust(peer, inputPenalty(err) ?? Penalty.invalidMessage, Date.now());
+      const truncated = err instanceof DecodeError && err.code === DecodeErrorCode.OUT_OF_BOUNDS;
+      if (!conn || !truncated) penalize();
+      else setTimeout(() => conn.status === 'open' && this.node && penalize(), 2000).unref();
       return;
     }
     const info = this.o.peers.get(peer, Date.now());
@@ -289,7 +305,10 @@ export class Network {
     try {
       const bytes = await withTimeout(readAll(stream, this.o.maxMessageBytes), 10_000, 'message');
       if (this.partitioned) return;
-      this.deliver(peer, bytes);
+      // A stream closed before anything was written: the sender stopped (a restart, a
+      // shutdown) between opening it and writing. Nothing to deliver, nobody to blame.
+      if (bytes.length === 0) return;
+      this.deliver(peer, bytes, conn);
     } catch (err) {
       this.penalizeDecode(peer, err);
     }

@@ -54,5 +54,5 @@ test('invalid addresses are typed errors (BIP173/BIP350 invalid cases)', () => {
 
 test('scripts without a standard address give undefined', () => {
   assert.equal(scriptToAddress(hexToBytes('6a0401020304')), undefined); // OP_RETURN
-  assert.equal(scriptToAddress(hexToBytes('0015' + '00'.repeat(21))), undefined); // v0 of 21 bytes
+  assert.equal(scriptToAddress(hexToBytes(`0015${'00'.repeat(21)}`)), undefined); // v0 of 21 bytes
 });

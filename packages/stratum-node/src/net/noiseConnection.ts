@@ -109,8 +109,23 @@ export interface AcceptOptions {
   readonly handshakeTimeoutMs: number;
 }
 
-/** Runs the responder handshake on an accepted socket. Rejects (and destroys it) on failure. */
-export function acceptNoise(socket: Socket, o: AcceptOptions): Promise<Sv2Connection> {
+interface HandshakeWait {
+  readonly size: number;
+  readonly timeoutMs: number;
+  readonly timeoutReason: string;
+  readonly closeReason: string;
+  readonly errorReason: (e: Error) => string;
+  readonly limits: FrameLimits;
+  /** Runs the handshake on the first `size` bytes; returns the transport session. */
+  readonly complete: (act: Uint8Array) => Sv2NoiseSession;
+}
+
+/**
+ * Collects the peer's handshake act of `w.size` bytes (bounded by a timeout), completes the
+ * handshake on it and resolves to the connection, handing it any bytes that came after the
+ * act. Any failure destroys the socket and rejects with a reason.
+ */
+function awaitHandshake(socket: Socket, w: HandshakeWait): Promise<Sv2Connection> {
   return new Promise((resolve, reject) => {
     let buf: Uint8Array = new Uint8Array(0);
     const fail = (reason: string) => {
@@ -118,39 +133,55 @@ export function acceptNoise(socket: Socket, o: AcceptOptions): Promise<Sv2Connec
       socket.destroy();
       reject(new StratumNodeError(StratumNodeErrorCode.CONNECTION, reason));
     };
-    const timer = setTimeout(() => fail('handshake timed out'), o.handshakeTimeoutMs);
+    const timer = setTimeout(() => fail(w.timeoutReason), w.timeoutMs);
     const onData = (chunk: Buffer) => {
       buf = concat(buf, chunk);
-      if (buf.length < ACT_ONE_SIZE) return;
+      if (buf.length < w.size) return;
       cleanup();
       try {
-        const responder = new Sv2NoiseResponder({
-          staticKey: o.staticKey,
-          certificate: o.certificate,
-          random,
-        });
-        const { actTwo, session } = responder.readActOne(buf.subarray(0, ACT_ONE_SIZE));
-        socket.write(actTwo);
-        const conn = new Sv2Connection(socket, session, session.reader(o.limits));
+        const session = w.complete(buf.subarray(0, w.size));
+        const conn = new Sv2Connection(socket, session, session.reader(w.limits));
         wire(conn);
         resolve(conn);
-        if (buf.length > ACT_ONE_SIZE) conn.feed(buf.subarray(ACT_ONE_SIZE));
+        if (buf.length > w.size) conn.feed(buf.subarray(w.size));
       } catch (e) {
         socket.destroy();
         reject(new StratumNodeError(StratumNodeErrorCode.CONNECTION, `handshake: ${describe(e)}`));
       }
     };
-    const onEnd = () => fail('closed during handshake');
-    const onError = (e: Error) => fail(`socket error during handshake: ${e.message}`);
+    const onClose = () => fail(w.closeReason);
+    const onError = (e: Error) => fail(w.errorReason(e));
     function cleanup() {
       clearTimeout(timer);
       socket.off('data', onData);
-      socket.off('close', onEnd);
+      socket.off('close', onClose);
       socket.off('error', onError);
     }
     socket.on('data', onData);
-    socket.on('close', onEnd);
+    socket.on('close', onClose);
     socket.on('error', onError);
+  });
+}
+
+/** Runs the responder handshake on an accepted socket. Rejects (and destroys it) on failure. */
+export function acceptNoise(socket: Socket, o: AcceptOptions): Promise<Sv2Connection> {
+  return awaitHandshake(socket, {
+    size: ACT_ONE_SIZE,
+    timeoutMs: o.handshakeTimeoutMs,
+    timeoutReason: 'handshake timed out',
+    closeReason: 'closed during handshake',
+    errorReason: (e) => `socket error during handshake: ${e.message}`,
+    limits: o.limits,
+    complete(act) {
+      const responder = new Sv2NoiseResponder({
+        staticKey: o.staticKey,
+        certificate: o.certificate,
+        random,
+      });
+      const { actTwo, session } = responder.readActOne(act);
+      socket.write(actTwo);
+      return session;
+    },
   });
 }
 
@@ -166,45 +197,21 @@ export interface ConnectOptions {
 
 /** Connects and runs the initiator handshake, verifying the pool's certificate. */
 export function connectNoise(o: ConnectOptions): Promise<Sv2Connection> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: o.host, port: o.port });
-    socket.setNoDelay(true);
-    let buf: Uint8Array = new Uint8Array(0);
-    const initiator = new Sv2NoiseInitiator({ authorityPublicKey: o.authorityPublicKey, random });
-    const fail = (reason: string) => {
-      cleanup();
-      socket.destroy();
-      reject(new StratumNodeError(StratumNodeErrorCode.CONNECTION, reason));
-    };
-    const timer = setTimeout(() => fail('connect/handshake timed out'), o.timeoutMs);
-    socket.once('connect', () => socket.write(initiator.writeActOne()));
-    const onData = (chunk: Buffer) => {
-      buf = concat(buf, chunk);
-      if (buf.length < ACT_TWO_SIZE) return;
-      cleanup();
-      try {
-        const now = o.now ? o.now() : Math.floor(Date.now() / 1000);
-        const session = initiator.readActTwo(buf.subarray(0, ACT_TWO_SIZE), now);
-        const conn = new Sv2Connection(socket, session, session.reader(o.limits));
-        wire(conn);
-        resolve(conn);
-        if (buf.length > ACT_TWO_SIZE) conn.feed(buf.subarray(ACT_TWO_SIZE));
-      } catch (e) {
-        socket.destroy();
-        reject(new StratumNodeError(StratumNodeErrorCode.CONNECTION, `handshake: ${describe(e)}`));
-      }
-    };
-    const onClose = () => fail('connection closed during handshake');
-    const onError = (e: Error) => fail(`cannot connect to ${o.host}:${o.port}: ${e.message}`);
-    function cleanup() {
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('close', onClose);
-      socket.off('error', onError);
-    }
-    socket.on('data', onData);
-    socket.on('close', onClose);
-    socket.on('error', onError);
+  const socket = connect({ host: o.host, port: o.port });
+  socket.setNoDelay(true);
+  const initiator = new Sv2NoiseInitiator({ authorityPublicKey: o.authorityPublicKey, random });
+  socket.once('connect', () => socket.write(initiator.writeActOne()));
+  return awaitHandshake(socket, {
+    size: ACT_TWO_SIZE,
+    timeoutMs: o.timeoutMs,
+    timeoutReason: 'connect/handshake timed out',
+    closeReason: 'connection closed during handshake',
+    errorReason: (e) => `cannot connect to ${o.host}:${o.port}: ${e.message}`,
+    limits: o.limits,
+    complete(act) {
+      const now = o.now ? o.now() : Math.floor(Date.now() / 1000);
+      return initiator.readActTwo(act, now);
+    },
   });
 }
 

@@ -82,6 +82,15 @@ const sleb = (v: bigint): number[] => {
  * FNV/rotate mixing over a 64 KiB ring of memory, `iterations` rounds, then
  * `return_data(&h, 8)`. Locals: 0 = i (i32), 1 = h (i64), 2 = addr (i32).
  */
+/** `i = i + 1` (local 0, kept on the stack) then `br_if 0` while `i < count` (unsigned). */
+function loopBackWhileBelow(count: number): number[] {
+  return [
+    ...[0x20, 0, 0x41, 1, 0x6a, 0x22, 0], // local.tee i (local.get i + 1)
+    ...[0x41, ...sleb(BigInt(count)), 0x49], // i32.lt_u count
+    ...[0x0d, 0], // br_if 0
+  ];
+}
+
 function hashLoopBody(iterations: number): number[] {
   return [
     0x42,
@@ -127,18 +136,7 @@ function hashLoopBody(iterations: number): number[] {
     0x37,
     3,
     0, // i64.store(addr, h)
-    0x20,
-    0,
-    0x41,
-    1,
-    0x6a,
-    0x22,
-    0, // local.tee i (i + 1)
-    0x41,
-    ...sleb(BigInt(iterations)),
-    0x49,
-    0x0d,
-    0, // br_if 0 (i < iterations)
+    ...loopBackWhileBelow(iterations),
     0x0b, // end loop
     0x41,
     0,
@@ -175,18 +173,7 @@ export function hostLoopModule(calls: number): Uint8Array {
     0x10,
     0,
     0x1a, // call input_size; drop
-    0x20,
-    0,
-    0x41,
-    1,
-    0x6a,
-    0x22,
-    0, // local.tee i (i + 1)
-    0x41,
-    ...sleb(BigInt(calls)),
-    0x49,
-    0x0d,
-    0, // br_if 0 (i < calls)
+    ...loopBackWhileBelow(calls),
     0x0b,
     0x0b,
   ];

@@ -7,6 +7,8 @@ import type { ConformanceSuite } from '@keel/conformance';
 const loaders: ReadonlyArray<() => Promise<readonly ConformanceSuite[]>> = [
   () => import('@keel/crypto/conformance').then((m) => m.cryptoSuites),
   () => import('@keel/bitcoin/conformance').then((m) => m.bitcoinSuites),
+  () => import('@keel/bitcoin-p2p/conformance').then((m) => m.p2pSuites),
+  () => import('@keel/evm/conformance').then((m) => m.evmSuites),
 ];
 
 export async function loadSuites(): Promise<Map<string, ConformanceSuite>> {

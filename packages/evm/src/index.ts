@@ -1,0 +1,13 @@
+/** @keel/evm — public API (explicit named exports only). */
+export { EvmError, EvmErrorCode } from './errors.ts';
+export type {
+  AccessList,
+  AccessListEntry,
+  AccessListTx,
+  Address,
+  BlobTx,
+  FeeMarketTx,
+  LegacyTx,
+  Transaction,
+  TxType,
+} from './tx/types.ts';

@@ -3,7 +3,13 @@ import { join, relative } from 'node:path';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { isKeelError } from '@keel/util';
 import { CaseFailure, SuiteSetupError } from './errors.ts';
-import type { CaseOutcome, ConformanceSuite, SuiteContext, SuiteResult } from './types.ts';
+import type {
+  CaseOutcome,
+  ConformanceSuite,
+  CountContext,
+  SuiteContext,
+  SuiteResult,
+} from './types.ts';
 
 export interface RunSuiteOptions {
   vectorsDir: string;
@@ -33,6 +39,23 @@ export async function runSuite(
   };
 
   for (const problem of checkFiles(suite, opts.vectorsDir)) fail(problem.id, problem.reason);
+  const discovered = discoverFiles(suite, opts.vectorsDir);
+  for (const problem of discovered.problems) fail(problem.id, problem.reason);
+  const files = [...new Set([...suite.files, ...discovered.files])].sort();
+  const reader = createReader(suite, opts.vectorsDir, files);
+
+  let expected: number;
+  try {
+    expected =
+      typeof suite.expectedCases === 'number' ? suite.expectedCases : suite.expectedCases(reader);
+  } catch (e) {
+    fail('<count>', `could not count the cases from the files: ${describe(e)}`);
+    return result;
+  }
+  if (expected === 0) {
+    fail('<count>', 'the files hold no cases');
+    return result;
+  }
 
   const variants = selectVariants(suite, opts.variant);
   for (const variant of variants) {
@@ -40,7 +63,7 @@ export async function runSuite(
     const prefix = variant === undefined ? '' : `${variant}/`;
     const seen = new Set<string>();
     const pending: Promise<void>[] = [];
-    const ctx = createContext(suite, opts.vectorsDir, variant, {
+    const ctx = createContext(reader, variant, {
       onCase(id, outcome) {
         const full = prefix + id;
         if (seen.has(full)) {
@@ -68,8 +91,8 @@ export async function runSuite(
     }
     const ran = result.passed + result.failed + result.skipped - before;
     const cases = ran - countSuiteLevel(result.failures, prefix);
-    if (cases !== suite.expectedCases) {
-      fail(`${prefix}<count>`, `ran ${cases} cases, expected exactly ${suite.expectedCases}`);
+    if (cases !== expected) {
+      fail(`${prefix}<count>`, `ran ${cases} cases, expected exactly ${expected}`);
     }
   }
   return result;
@@ -117,6 +140,28 @@ function checkFiles(suite: ConformanceSuite, dir: string): CaseOutcome[] {
   return problems;
 }
 
+function discoverFiles(
+  suite: ConformanceSuite,
+  dir: string,
+): { files: string[]; problems: CaseOutcome[] } {
+  const files: string[] = [];
+  const problems: CaseOutcome[] = [];
+  const pattern = suite.filesInPattern ?? /\.json$/;
+  for (const folder of suite.filesIn ?? []) {
+    const found = listFiles(join(dir, folder))
+      .map((f) => relative(dir, f).split('\\').join('/'))
+      .filter((f) => pattern.test(f) && !(f in (suite.ignored ?? {})));
+    if (found.length === 0) {
+      problems.push({
+        id: `file:${folder}`,
+        reason: `vector folder missing or holds no matching file: ${join(dir, folder)}`,
+      });
+    }
+    files.push(...found);
+  }
+  return { files, problems };
+}
+
 function listFiles(dir: string): string[] {
   let entries: import('node:fs').Dirent[];
   try {
@@ -139,13 +184,12 @@ interface ContextHooks {
   track(p: Promise<void>): void;
 }
 
-function createContext(
+function createReader(
   suite: ConformanceSuite,
   dir: string,
-  variant: string | undefined,
-  hooks: ContextHooks,
-): SuiteContext {
-  const declared = new Set(suite.files);
+  files: readonly string[],
+): CountContext {
+  const declared = new Set(files);
   const path = (p: string) => {
     if (!declared.has(p)) {
       throw new SuiteSetupError(`suite ${suite.name} read undeclared file ${p}`, { file: p });
@@ -154,13 +198,24 @@ function createContext(
   };
   const cache = new Map<string, unknown>();
   return {
-    variant,
+    files,
     readJson(p) {
       if (!cache.has(p)) cache.set(p, JSON.parse(readFileSync(path(p), 'utf8')));
       return cache.get(p);
     },
     readText: (p) => readFileSync(path(p), 'utf8'),
     readBytes: (p) => new Uint8Array(readFileSync(path(p))),
+  };
+}
+
+function createContext(
+  reader: CountContext,
+  variant: string | undefined,
+  hooks: ContextHooks,
+): SuiteContext {
+  return {
+    ...reader,
+    variant,
     check(id, fn) {
       const p = (async () => {
         try {

@@ -19,14 +19,23 @@ export interface SuiteResult {
   skips: CaseOutcome[];
 }
 
-/** What a suite gets while it runs. */
-export interface SuiteContext {
-  /** The variant being run (e.g. a backend name), or `undefined` for suites without variants. */
-  readonly variant: string | undefined;
-  /** Reads a vector file (path relative to the vectors folder). It must be listed in `files`. */
+/** Read access to a suite's vector files, for counting its cases before it runs. */
+export interface CountContext {
+  /**
+   * Every file the suite may read, relative to the vectors folder and sorted: its `files`, then
+   * the files found under its `filesIn` folders.
+   */
+  readonly files: readonly string[];
+  /** Reads a vector file (path relative to the vectors folder); it must be in `files`. */
   readJson(path: string): unknown;
   readText(path: string): string;
   readBytes(path: string): Uint8Array;
+}
+
+/** What a suite gets while it runs. */
+export interface SuiteContext extends CountContext {
+  /** The variant being run (e.g. a backend name), or `undefined` for suites without variants. */
+  readonly variant: string | undefined;
   /**
    * Runs one case. It passes when `fn` returns (or resolves) without throwing, and fails
    * with the thrown message otherwise. Ids must be unique within a run.
@@ -54,8 +63,19 @@ export interface ConformanceSuite {
   readonly ownsDirs?: readonly string[];
   /** Files in owned folders deliberately not run, each with the reason. */
   readonly ignored?: Readonly<Record<string, string>>;
-  /** How many cases one variant must report (passed + failed + skipped). */
-  readonly expectedCases: number;
+  /**
+   * Folders (relative to the vectors folder) whose every file matching `filesInPattern` (default:
+   * `.json` files), at any depth, the suite reads. They are listed when the suite starts, so a
+   * folder with more (or other) test files is run in full; a missing folder fails the run.
+   */
+  readonly filesIn?: readonly string[];
+  readonly filesInPattern?: RegExp;
+  /**
+   * How many cases one variant must report (passed + failed + skipped): a number, or a function
+   * that counts them from the files (by a walk of the data independent of the code that runs
+   * the cases). A count of 0 fails the run.
+   */
+  readonly expectedCases: number | ((ctx: CountContext) => number);
   /** Variants (e.g. backends); the suite runs once per variant. */
   readonly variants?: readonly string[];
   run(ctx: SuiteContext): Promise<void> | void;

@@ -39,7 +39,6 @@ export function testSuite(suite: ConformanceSuite, opts: { timeout?: number } = 
         .map((f) => `  ${f.id}: ${f.reason}`)
         .join('\n');
       assert.equal(res.failed, 0, `${res.failed} failures in ${suite.name}:\n${shown}`);
-      assert.equal(res.passed + res.skipped, suite.expectedCases);
     });
   }
 }

@@ -118,3 +118,44 @@ test('findVectorsDir honours an explicit path and KEEL_VECTORS', () => {
   assert.equal(findVectorsDir('/nonexistent/x'), undefined);
   assert.equal(findVectorsDir(undefined, { KEEL_VECTORS: dir }), dir);
 });
+
+test('filesIn discovers every matching file at any depth and a counted expectation uses them', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'keel-conf-in-'));
+  mkdirSync(join(root, 'tree', 'sub'), { recursive: true });
+  writeFileSync(join(root, 'tree', 'x.json'), JSON.stringify({ cases: [1, 2] }));
+  writeFileSync(join(root, 'tree', 'sub', 'y.json'), JSON.stringify({ cases: [3] }));
+  writeFileSync(join(root, 'tree', 'notes.txt'), 'not a vector');
+  try {
+    const walk: ConformanceSuite = {
+      name: 'walk',
+      description: 'discovered files',
+      files: [],
+      filesIn: ['tree'],
+      expectedCases: (ctx) =>
+        ctx.files.reduce((n, f) => n + (ctx.readJson(f) as { cases: number[] }).cases.length, 0),
+      run(ctx) {
+        for (const f of ctx.files) {
+          for (const c of (ctx.readJson(f) as { cases: number[] }).cases) {
+            ctx.check(`${f}/${c}`, () => ctx.expectTrue(c > 0, 'positive'));
+          }
+        }
+      },
+    };
+    const r = await runSuite(walk, { vectorsDir: root });
+    assert.equal(r.failed, 0, JSON.stringify(r.failures));
+    assert.equal(r.passed, 3);
+    // Running fewer than counted fails.
+    const short = await runSuite(
+      { ...walk, run: (ctx) => void ctx.check('only', () => undefined) },
+      { vectorsDir: root },
+    );
+    assert.ok(short.failures.some((f) => /ran 1 cases, expected exactly 3/.test(f.reason)));
+    // A missing folder and an empty count fail.
+    const missing = await runSuite({ ...walk, filesIn: ['nope'] }, { vectorsDir: root });
+    assert.ok(missing.failures.some((f) => f.id === 'file:nope'));
+    const empty = await runSuite({ ...walk, expectedCases: () => 0 }, { vectorsDir: root });
+    assert.ok(empty.failures.some((f) => /no cases/.test(f.reason)));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -11,9 +11,11 @@ export async function conformanceHandler(
   if (opts.list || !suiteName) {
     for (const s of suites.values()) {
       const variants = s.variants?.length ? ` [${s.variants.join(', ')}]` : '';
-      process.stdout.write(
-        `${s.name.padEnd(18)} ${String(s.expectedCases).padStart(5)} cases${variants}  ${s.description}\n`,
-      );
+      const count =
+        typeof s.expectedCases === 'number'
+          ? `${String(s.expectedCases).padStart(5)} cases`
+          : 'counted from files';
+      process.stdout.write(`${s.name.padEnd(18)} ${count}${variants}  ${s.description}\n`);
     }
     return 0;
   }

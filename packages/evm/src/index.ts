@@ -1,5 +1,12 @@
 /** @keel/evm — public API (explicit named exports only). */
 export { EvmError, EvmErrorCode } from './errors.ts';
+export {
+  getPrecompile,
+  PRECOMPILE_ADDRESSES,
+  type Precompile,
+  type PrecompileContext,
+  type PrecompileResult,
+} from './precompiles/index.ts';
 export type {
   AccessList,
   AccessListEntry,

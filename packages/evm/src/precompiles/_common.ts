@@ -1,0 +1,41 @@
+import type { PrecompileResult } from './types.ts';
+
+export const FAIL: PrecompileResult = { ok: false };
+
+/** ceil(len / 32): the word count the linear-cost precompiles charge for. */
+export function words(len: number): bigint {
+  return BigInt(Math.ceil(len / 32));
+}
+
+/** `output` at `cost`, or a failure when `cost` exceeds `gasLimit`. */
+export function charge(cost: bigint, gasLimit: bigint, output: () => Uint8Array): PrecompileResult {
+  if (cost > gasLimit) return FAIL;
+  return { ok: true, gasUsed: cost, output: output() };
+}
+
+/**
+ * `len` bytes of `input` from `offset`, zero-padded past its end (the precompiles read their
+ * input as if followed by infinitely many zeros). `len` must be small (the caller bounds it).
+ */
+export function readPadded(input: Uint8Array, offset: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  if (offset < input.length) out.set(input.subarray(offset, Math.min(input.length, offset + len)));
+  return out;
+}
+
+export function bytesToBigInt(b: Uint8Array): bigint {
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+
+/** Big-endian, left-padded to `len` bytes (`v` must fit). */
+export function bigIntToBytes(v: bigint, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  let x = v;
+  for (let i = len - 1; i >= 0 && x > 0n; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import { keccak256 } from '@keel/crypto/hashes';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToBigInt, FAIL, readPadded } from './_common.ts';
+import type { Precompile } from './types.ts';
+
+const GAS = 3000n;
+const N = secp256k1.Point.CURVE().n;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * 0x01 ECRECOVER (Yellow Paper appendix E): input hash ‖ v ‖ r ‖ s (32-byte words, zero-padded
+ * to 128 bytes). v must be 27 or 28 and r, s in [1, n-1] (no low-s rule here); anything that does
+ * not recover gives an empty output at full cost, not a failure. Output: the 20-byte address
+ * left-padded to 32.
+ */
+export const ecrecover: Precompile = (input, gasLimit) => {
+  if (GAS > gasLimit) return FAIL;
+  return { ok: true, gasUsed: GAS, output: recoverAddress(readPadded(input, 0, 128)) };
+};
+
+function recoverAddress(data: Uint8Array): Uint8Array {
+  const v = bytesToBigInt(data.subarray(32, 64));
+  if (v !== 27n && v !== 28n) return EMPTY;
+  const r = bytesToBigInt(data.subarray(64, 96));
+  const s = bytesToBigInt(data.subarray(96, 128));
+  if (r === 0n || r >= N || s === 0n || s >= N) return EMPTY;
+  let pub: Uint8Array;
+  try {
+    const sig = new secp256k1.Signature(r, s, Number(v - 27n));
+    pub = sig.recoverPublicKey(data.subarray(0, 32)).toBytes(false);
+  } catch {
+    // r is not the x coordinate of a curve point, or the recovered point is infinity.
+    return EMPTY;
+  }
+  const out = new Uint8Array(32);
+  out.set(keccak256(pub.subarray(1)).subarray(12), 12);
+  return out;
+}

@@ -7,6 +7,18 @@ export {
   type PrecompileContext,
   type PrecompileResult,
 } from './precompiles/index.ts';
+export {
+  bigintToRLPBytes,
+  decodeRLP,
+  defaultRLPLimits,
+  encodeRLP,
+  type RLPInput,
+  type RLPLimits,
+  type RLPValue,
+  rlpBytes,
+  rlpBytesToBigint,
+  rlpList,
+} from './rlp/index.ts';
 export type {
   AccessList,
   AccessListEntry,

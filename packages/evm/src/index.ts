@@ -1,5 +1,6 @@
 /** @keel/evm — public API (explicit named exports only). */
 export { EvmError, EvmErrorCode } from './errors.ts';
+export { blobBaseFee, CANCUN, type ForkParams, fakeExponential, SHANGHAI } from './params.ts';
 export {
   getPrecompile,
   PRECOMPILE_ADDRESSES,
@@ -19,6 +20,7 @@ export {
   rlpBytesToBigint,
   rlpList,
 } from './rlp/index.ts';
+export type { AccountHeader, AccountInit, WorldState } from './state/types.ts';
 export type {
   AccessList,
   AccessListEntry,
@@ -30,3 +32,14 @@ export type {
   Transaction,
   TxType,
 } from './tx/types.ts';
+export {
+  type BlockEnv,
+  InvalidTxReason,
+  type InvalidTxResult,
+  type Log,
+  type RunTxOptions,
+  type RunTxResult,
+  type SystemCallResult,
+  type TxResult,
+  type VmOptions,
+} from './vm/types.ts';

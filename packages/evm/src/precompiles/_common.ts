@@ -22,20 +22,3 @@ export function readPadded(input: Uint8Array, offset: number, len: number): Uint
   if (offset < input.length) out.set(input.subarray(offset, Math.min(input.length, offset + len)));
   return out;
 }
-
-export function bytesToBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-}
-
-/** Big-endian, left-padded to `len` bytes (`v` must fit). */
-export function bigIntToBytes(v: bigint, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let x = v;
-  for (let i = len - 1; i >= 0 && x > 0n; i--) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-  return out;
-}

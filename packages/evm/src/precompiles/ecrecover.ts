@@ -1,6 +1,7 @@
 import { keccak256 } from '@keel/crypto/hashes';
+import { bytesToBigInt } from '@keel/util';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { bytesToBigInt, FAIL, readPadded } from './_common.ts';
+import { FAIL, readPadded } from './_common.ts';
 import type { Precompile } from './types.ts';
 
 const GAS = 3000n;

@@ -35,5 +35,5 @@ export function logsBloom(logs: Iterable<Log>): Uint8Array {
 
 /** ORs `other` into `into` (a block's bloom is the union of its receipts' blooms). */
 export function orBloom(into: Uint8Array, other: Uint8Array): void {
-  for (let i = 0; i < BLOOM_BYTES; i++) into[i]! |= other[i];
+  for (let i = 0; i < BLOOM_BYTES; i++) into[i] = into[i]! | other[i]!;
 }

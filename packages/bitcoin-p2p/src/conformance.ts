@@ -1,7 +1,9 @@
 import type { ConformanceSuite } from '@keel/conformance';
 // one import per suite
+import { bip152Suite } from './suites/bip152.ts';
 
 /** Every conformance suite @keel/bitcoin-p2p ships, in `keel conformance --list` order. */
 export const p2pSuites: readonly ConformanceSuite[] = [
   // one entry per suite
+  bip152Suite,
 ];

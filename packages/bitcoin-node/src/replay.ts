@@ -1,15 +1,5 @@
 import { join } from 'node:path';
-import type { Block } from '@keel/bitcoin';
-import {
-  type ChainView,
-  disconnectBlock,
-  type NetworkName,
-  networks,
-  prepareBlock,
-  runScriptChecks,
-  undoPrepared,
-  type Verdict,
-} from '@keel/bitcoin/consensus';
+import { type NetworkName, networks } from '@keel/bitcoin/consensus';
 import { createScriptCheckPool, type ScriptCheckPool } from '@keel/bitcoin/workers';
 import {
   type BlockFileError,
@@ -21,12 +11,14 @@ import {
   type ChainstateBackend,
   ChainstateError,
   hashHex,
-  headerInfo,
 } from '@keel/bitcoin-store';
 import type { Secp256k1Backend } from '@keel/crypto';
 import { loadSecp256k1Backend } from '@keel/crypto/secp256k1';
-import { bytesToHex, equalBytes, KeelError } from '@keel/util';
+import { equalBytes } from '@keel/util';
+import { type ActivateContext, emptyCounters, moveTo } from './chain/activate.ts';
 import { type Checkpoint, verifyCheckpoint } from './checkpoints.ts';
+
+export { ReorgTooDeepError } from './chain/activate.ts';
 
 export interface ReplayOptions {
   /** A Core `blocks/` directory or one stream file of magic+length+block records. */
@@ -103,28 +95,6 @@ export interface ReplaySummary {
   stoppedEarly?: 'aborted';
 }
 
-/** A reorg would go deeper than the undo data kept (see DEFAULT_MAX_REORG_DEPTH). */
-export class ReorgTooDeepError extends KeelError {
-  constructor(depth: number, limit: number) {
-    super('ERR_REORG_TOO_DEEP', `reorg of ${depth} blocks exceeds the limit of ${limit}`, {
-      depth,
-      limit,
-    });
-    this.name = 'ReorgTooDeepError';
-  }
-}
-
-interface Counters {
-  blocksConnected: number;
-  blocksDisconnected: number;
-  reorgs: number;
-  txs: number;
-  inputs: number;
-  scriptMs: number;
-  connectMs: number;
-  uncleanDisconnects: number;
-}
-
 /**
  * Replays block files into the chainstate: index every record, follow the most-work chain
  * from genesis, disconnect (with undo data) back to a fork when a branch with more work
@@ -146,16 +116,7 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
   });
   const workers = o.workers ?? 0;
   let pool: ScriptCheckPool | undefined;
-  const c: Counters = {
-    blocksConnected: 0,
-    blocksDisconnected: 0,
-    reorgs: 0,
-    txs: 0,
-    inputs: 0,
-    scriptMs: 0,
-    connectMs: 0,
-    uncleanDisconnects: 0,
-  };
+  const c = emptyCounters();
   const resumedFrom = cs.height;
   const invalid: ReplaySummary['invalid'] = [];
   let stoppedEarly: ReplaySummary['stoppedEarly'];
@@ -166,19 +127,33 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
     const cps = new Map((o.checkpoints ?? []).map((cp) => [cp.height, cp]));
     if (cs.height === 0) atHeight(cs, 0, cps, o);
     const tLoop = now();
-    const ctx: Ctx = {
-      o,
+    const ctx: ActivateContext = {
       cs,
       index,
-      source,
+      readBlock: (e) => source.readBlock(e.location!),
       secp,
       pool,
       c,
-      cps,
+      adjustedTime: () => o.adjustedTime,
       now,
-      t0,
-      invalid,
+      signal: o.signal,
       targetHeight: 0,
+      onInvalid: (e, reason) => invalid.push({ height: e.height, hash: hashHex(e.hash), reason }),
+      afterConnect: async (e) => {
+        atHeight(cs, e.height, cps, o);
+        const byCount = o.flushEveryBlocks && c.blocksConnected % o.flushEveryBlocks === 0;
+        if (cs.needsFlush() || byCount) await cs.flush();
+        o.onProgress?.({
+          height: e.height,
+          targetHeight: ctx.targetHeight,
+          blocks: c.blocksConnected,
+          txs: c.txs,
+          inputs: c.inputs,
+          cacheBytes: cs.usage,
+          cacheLimit: cs.cacheBytes,
+          elapsedMs: now() - t0,
+        });
+      },
     };
     for (;;) {
       if (o.signal?.aborted) {
@@ -225,21 +200,6 @@ export async function replay(o: ReplayOptions, now: () => number): Promise<Repla
   };
 }
 
-interface Ctx {
-  o: ReplayOptions;
-  cs: Chainstate;
-  index: BlockIndex;
-  source: BlockSource;
-  secp: Secp256k1Backend;
-  pool: ScriptCheckPool | undefined;
-  c: Counters;
-  cps: Map<number, Checkpoint>;
-  now: () => number;
-  t0: number;
-  invalid: ReplaySummary['invalid'];
-  targetHeight: number;
-}
-
 /** Every stored active-chain block must be in the index, or we cannot go on from it. */
 function checkStoredChain(cs: Chainstate, index: BlockIndex): void {
   const tip = index.getByHash(cs.tip.hash);
@@ -258,108 +218,6 @@ function chooseTarget(cs: Chainstate, index: BlockIndex, until?: number): BlockI
   if (cur.invalid || best.chainWork > cur.chainWork) return best;
   // --until below the stored tip: stay (replay never rewinds on its own)
   return cur;
-}
-
-async function moveTo(ctx: Ctx, target: BlockIndexEntry): Promise<'done' | 'aborted' | 'invalid'> {
-  const { cs, index } = ctx;
-  const path = index.chainTo(target);
-  ctx.targetHeight = target.height;
-  let fork = Math.min(cs.height, target.height);
-  while (fork > 0 && bytesToHex(path[fork]!.hash) !== bytesToHex(cs.chain[fork]!.hash)) fork--;
-  const depth = cs.height - fork;
-  if (depth > 0) {
-    if (depth > cs.maxReorgDepth) throw new ReorgTooDeepError(depth, cs.maxReorgDepth);
-    ctx.c.reorgs++;
-    while (cs.height > fork) disconnectTip(ctx);
-  }
-  const view: ChainView = { at: (h) => (path[h] ? headerInfo(path[h]!) : undefined) };
-  for (let h = fork + 1; h <= target.height; h++) {
-    if (ctx.o.signal?.aborted) return 'aborted';
-    const ok = await connectTip(ctx, path[h]!, view);
-    if (!ok) return 'invalid';
-  }
-  return 'done';
-}
-
-function disconnectTip(ctx: Ctx): void {
-  const { cs, index, source } = ctx;
-  const entry = index.getByHash(cs.tip.hash)!;
-  const undo = cs.getUndo(entry.hash);
-  if (!undo) {
-    throw new ChainstateError(`no undo data for block ${hashHex(entry.hash)} at ${entry.height}`);
-  }
-  const block = source.readBlock(entry.location!);
-  const r = disconnectBlock(block, undo, cs.cache, {
-    params: cs.params,
-    height: entry.height,
-    hash: entry.hash,
-  });
-  if (r === 'failed') {
-    throw new ChainstateError(`undo data does not fit block ${hashHex(entry.hash)}`);
-  }
-  // 'unclean' (the view did not hold exactly what the block created) is applied and counted,
-  // as Core's ReplayBlocks tolerates it; the statistics follow the view either way
-  if (r === 'unclean') ctx.c.uncleanDisconnects++;
-  cs.popTip();
-  ctx.c.blocksDisconnected++;
-}
-
-async function connectTip(ctx: Ctx, entry: BlockIndexEntry, chain: ChainView): Promise<boolean> {
-  const { cs, o, c } = ctx;
-  const block: Block = ctx.source.readBlock(entry.location!);
-  const opts = {
-    params: cs.params,
-    height: entry.height,
-    prev: headerInfo(entry.parent!),
-    chain,
-    adjustedTime: o.adjustedTime,
-    backend: ctx.secp,
-  };
-  const prepared = prepareBlock(block, cs.cache, opts);
-  let verdict: Verdict = prepared;
-  if (prepared.ok) {
-    const s = ctx.now();
-    try {
-      verdict = ctx.pool
-        ? await ctx.pool.run(prepared.scriptChecks)
-        : runScriptChecks(prepared.scriptChecks, ctx.secp);
-    } catch (e) {
-      // a worker failure says nothing about the block: take its coins back out before the
-      // caller flushes, so the stored coins stay those of the stored tip
-      undoPrepared(block, cs.cache, prepared, opts);
-      throw e;
-    }
-    c.scriptMs += ctx.now() - s;
-    if (!verdict.ok) undoPrepared(block, cs.cache, prepared, opts);
-  }
-  if (!verdict.ok) {
-    const where =
-      verdict.txIndex === undefined
-        ? ''
-        : ` (tx ${verdict.txIndex}${verdict.inputIndex === undefined ? '' : `, input ${verdict.inputIndex}`})`;
-    const reason = `${verdict.reason}${where}`;
-    ctx.index.markInvalid(entry, reason);
-    ctx.invalid.push({ height: entry.height, hash: hashHex(entry.hash), reason });
-    return false;
-  }
-  cs.pushTip({ hash: entry.hash, header: block.header }, prepared.undo);
-  c.blocksConnected++;
-  c.txs += block.txs.length;
-  c.inputs += prepared.scriptChecks.length;
-  atHeight(cs, entry.height, ctx.cps, o);
-  const byCount = o.flushEveryBlocks && c.blocksConnected % o.flushEveryBlocks === 0;
-  if (cs.needsFlush() || byCount) await cs.flush();
-  o.onProgress?.({
-    height: entry.height,
-    targetHeight: ctx.targetHeight,
-    blocks: c.blocksConnected,
-    txs: c.txs,
-    inputs: c.inputs,
-    cacheBytes: cs.usage,
-    cacheLimit: cs.cacheBytes,
-    elapsedMs: ctx.now() - ctx.t0,
-  });
-  return true;
 }
 
 /** The checkpoint of the current tip. */

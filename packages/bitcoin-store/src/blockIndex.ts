@@ -49,6 +49,95 @@ export class BlockIndex {
     return index;
   }
 
+  /**
+   * Adds one block (a header, with its location once the bytes are stored) at any time: it
+   * is linked at once when its parent is linked, and children that arrived before it are
+   * linked with it. An already known block only gains a location it lacked.
+   */
+  add(header: BlockHeader, hash: Uint8Array, location?: BlockLocation): BlockIndexEntry {
+    const key = bytesToHex(hash);
+    const have = this.byKey.get(key);
+    if (have) {
+      if (location && !have.location) have.location = location;
+      return have;
+    }
+    this.insert(header, hash, location);
+    const e = this.byKey.get(key)!;
+    const parent = this.byKey.get(bytesToHex(header.prevBlock));
+    this.unlinked++;
+    if (parent && parent.height >= 0) {
+      this.attach(parent, e);
+      this.unlinked -= 1 + this.linkFrom(e);
+      if (parent.invalid && !e.invalid) this.markInvalid(e, `descends from invalid block`);
+    }
+    return e;
+  }
+
+  private attach(p: BlockIndexEntry, c: BlockIndexEntry): void {
+    c.parent = p;
+    c.height = p.height + 1;
+    c.chainWork = p.chainWork + blockWork(c.header.bits);
+  }
+
+  /** Links the unlinked descendants of a linked entry; returns how many. */
+  private linkFrom(root: BlockIndexEntry): number {
+    const queue = [root];
+    let linked = 0;
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i]!;
+      for (const c of this.children.get(p.key) ?? []) {
+        if (c.height >= 0 || c === root) continue;
+        this.attach(p, c);
+        queue.push(c);
+        linked++;
+      }
+    }
+    return linked;
+  }
+
+  /** The known blocks whose parent is `e`. */
+  childrenOf(e: BlockIndexEntry): readonly BlockIndexEntry[] {
+    return this.children.get(e.key) ?? [];
+  }
+
+  /** The ancestor of `e` at `height` (walks parent links; undefined above `e` or unlinked). */
+  ancestor(e: BlockIndexEntry, height: number): BlockIndexEntry | undefined {
+    if (height > e.height || height < 0) return undefined;
+    let p: BlockIndexEntry | undefined = e;
+    while (p && p.height > height) p = p.parent;
+    return p;
+  }
+
+  /** Every entry, in the order first seen. */
+  entries(): IterableIterator<BlockIndexEntry> {
+    return this.byKey.values();
+  }
+
+  /** The index from persisted entries (see `loadBlockIndex`): inserted, then linked once. */
+  static fromStored(
+    params: ConsensusParams,
+    records: ReadonlyArray<{
+      hash: Uint8Array;
+      header: BlockHeader;
+      location: BlockLocation | undefined;
+      invalid: string | undefined;
+    }>,
+  ): BlockIndex {
+    const index = new BlockIndex(params);
+    const genesisKey = bytesToHex(params.genesisHash);
+    index.insert(params.genesis.header, params.genesisHash, undefined);
+    for (const r of records) {
+      if (bytesToHex(r.hash) === genesisKey) {
+        index.get(genesisKey)!.location ??= r.location;
+        continue;
+      }
+      index.insert(r.header, r.hash, r.location);
+      if (r.invalid) index.get(bytesToHex(r.hash))!.invalid = r.invalid;
+    }
+    index.link();
+    return index;
+  }
+
   private insert(header: BlockHeader, hash: Uint8Array, location: BlockLocation | undefined) {
     const key = bytesToHex(hash);
     if (this.byKey.has(key)) {
@@ -77,19 +166,7 @@ export class BlockIndex {
     const genesis = this.byKey.get(bytesToHex(this.params.genesisHash))!;
     genesis.height = 0;
     genesis.chainWork = blockWork(genesis.header.bits);
-    const queue = [genesis];
-    let linked = 1;
-    for (let i = 0; i < queue.length; i++) {
-      const p = queue[i]!;
-      for (const c of this.children.get(p.key) ?? []) {
-        if (c === genesis) continue;
-        c.parent = p;
-        c.height = p.height + 1;
-        c.chainWork = p.chainWork + blockWork(c.header.bits);
-        queue.push(c);
-        linked++;
-      }
-    }
+    const linked = 1 + this.linkFrom(genesis);
     this.unlinked = this.byKey.size - linked;
   }
 

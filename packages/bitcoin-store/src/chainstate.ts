@@ -149,9 +149,13 @@ export class Chainstate {
     return raw ? decodeBlockUndo(raw) : undefined;
   }
 
-  /** Writes every change and the tip in one atomic batch, then empties the cache. */
-  async flush(): Promise<void> {
+  /**
+   * Writes every change and the tip in one atomic batch, then empties the cache. `extra` ops
+   * (the node's block-index entries) commit in the same batch.
+   */
+  async flush(extra: readonly KvOp[] = []): Promise<void> {
     const ops = this.cache.takeChanges();
+    for (const op of extra) ops.push(op);
     for (const op of this.pending.values()) ops.push(op);
     ops.push({ key: tipKey, value: encodeTip(this.height, this.tip.hash, this.stats) });
     ops.push({ key: networkKey, value: utf8ToBytes(this.params.network) });

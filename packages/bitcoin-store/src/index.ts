@@ -1,5 +1,12 @@
 // @keel/bitcoin-store: Bitcoin Core block files (blk, xor.dat), block index and a UTXO chainstate with a write-back coin cache and crash-safe flushes.
+export { BlockFiles, MAX_BLOCKFILE_SIZE } from './blockFiles.ts';
 export { BlockIndex, type BlockIndexEntry, hashHex, headerInfo } from './blockIndex.ts';
+export {
+  encodeIndexRecord,
+  IndexStatus,
+  indexOp,
+  loadBlockIndex,
+} from './blockIndexStore.ts';
 export {
   type BlockLocation,
   networkFromMagic,
@@ -23,4 +30,4 @@ export {
 export { CoinCache, decodeCoin, emptyUtxoStats, encodeCoin, type UtxoStats } from './coinCache.ts';
 export { BlockFileError, ChainstateError } from './errors.ts';
 export { type ChainstateBackend, type ChainstateDb, openChainstateDb } from './kv/db.ts';
-export { coinKey, Prefix, SCHEMA_VERSION } from './layout.ts';
+export { coinKey, indexKey, Prefix, SCHEMA_VERSION } from './layout.ts';

@@ -11,6 +11,11 @@
  * | `C`    | txid (32, internal order) ‖ vout u32 BE | one unspent coin: u32 (height·2 + coinbase) ‖ i64 value ‖ scriptPubKey |
  * | `U`    | block hash (32, internal order)  | undo data of a connected block, Core's CBlockUndo encoding (rev*.dat record body) |
  * | `H`    | height u32 BE                    | the active chain: block hash (32) ‖ 80-byte header |
+ * | `I`    | block hash (32, internal order)  | one block-index entry (the node's persisted index): see `encodeIndexRecord` — 80-byte header ‖ u8 status ‖ (u32 file ‖ u32 offset ‖ u32 length when status has DATA) ‖ (UTF-8 reason when status has FAILED) |
+ *
+ * The node's block bytes live beside the database in `blocks/blk?????.dat` (Core's record
+ * format: magic ‖ u32 LE length ‖ block), written before the `I` entry that points at them, so
+ * an index entry never names bytes that are not on disk.
  *
  * `T`, the `C` changes, the `U` and `H` entries of a flush are written in one atomic batch,
  * so the stored coins always belong exactly to the stored tip.
@@ -22,6 +27,7 @@ export const Prefix = {
   coin: 0x43, // 'C'
   undo: 0x55, // 'U'
   chain: 0x48, // 'H'
+  index: 0x49, // 'I'
 } as const;
 
 export const SCHEMA_VERSION = 1;
@@ -55,4 +61,11 @@ export function chainKey(height: number): Uint8Array {
 /** The first key after every key with this prefix (for range scans). */
 export function prefixEnd(prefix: number): Uint8Array {
   return Uint8Array.of(prefix + 1);
+}
+
+export function indexKey(hash: Uint8Array): Uint8Array {
+  const k = new Uint8Array(33);
+  k[0] = Prefix.index;
+  k.set(hash, 1);
+  return k;
 }

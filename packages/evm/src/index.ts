@@ -21,6 +21,16 @@ export {
   rlpList,
 } from './rlp/index.ts';
 export type { AccountHeader, AccountInit, WorldState } from './state/types.ts';
+export {
+  EMPTY_TRIE_ROOT,
+  MemoryTrieNodeStore,
+  MerklePatriciaTrie,
+  type MerklePatriciaTrieOptions,
+  type TrieNodeStore,
+  type TrieProofLimits,
+  trieRoot,
+  verifyProof,
+} from './trie/index.ts';
 export type {
   AccessList,
   AccessListEntry,

@@ -6,6 +6,7 @@ import { blsSuite } from './suites/bls.ts';
 import { chacha20poly1305Suite } from './suites/chacha20poly1305.ts';
 import { ecvrfSuite } from './suites/ecvrf.ts';
 import { hkdfSuite } from './suites/hkdf.ts';
+import { kzgSuite } from './suites/kzg.ts';
 import { noiseSuite } from './suites/noise.ts';
 import { siphashSuite } from './suites/siphash.ts';
 // one import per suite
@@ -21,5 +22,6 @@ export const cryptoSuites: readonly ConformanceSuite[] = [
   bip341WalletSuite,
   bip324Suite,
   ecvrfSuite,
+  kzgSuite,
   // one entry per suite
 ];

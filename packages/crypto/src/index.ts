@@ -57,6 +57,17 @@ export {
   taggedHash,
 } from './hashes/index.ts';
 export {
+  BLS_MODULUS,
+  FIELD_ELEMENTS_PER_BLOB,
+  KZG_BACKEND_NAMES,
+  type KzgBackend,
+  type KzgBackendName,
+  type KzgBackendPreference,
+  type KzgProofAndY,
+  kzgToVersionedHash,
+  loadKzgBackend,
+} from './kzg/index.ts';
+export {
   CipherState,
   createHandshake,
   type HandshakeOptions,

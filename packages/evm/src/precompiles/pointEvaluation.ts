@@ -1,6 +1,5 @@
-import { sha256 } from '@keel/crypto/hashes';
-import { BLS_MODULUS, FIELD_ELEMENTS_PER_BLOB, VERSIONED_HASH_VERSION_KZG } from '@keel/crypto/kzg';
-import { bigIntToBytes } from '@keel/util';
+import { BLS_MODULUS, FIELD_ELEMENTS_PER_BLOB, kzgToVersionedHash } from '@keel/crypto/kzg';
+import { bigIntToBytes, equalBytes } from '@keel/util';
 import { FAIL } from './_common.ts';
 import type { Precompile } from './types.ts';
 
@@ -27,7 +26,7 @@ export const pointEvaluation: Precompile = (input, gasLimit, ctx) => {
   const y = input.subarray(64, 96);
   const commitment = input.subarray(96, 144);
   const proof = input.subarray(144, 192);
-  if (!matchesVersionedHash(versionedHash, commitment)) return FAIL;
+  if (!equalBytes(versionedHash, kzgToVersionedHash(commitment))) return FAIL;
   if (ctx.kzg === undefined) return FAIL;
   let valid: boolean;
   try {
@@ -39,11 +38,3 @@ export const pointEvaluation: Precompile = (input, gasLimit, ctx) => {
   if (!valid) return FAIL;
   return { ok: true, gasUsed: GAS, output: OUTPUT.slice() };
 };
-
-/** EIP-4844 kzg_to_versioned_hash: VERSIONED_HASH_VERSION_KZG ‖ sha256(commitment)[1:]. */
-function matchesVersionedHash(versionedHash: Uint8Array, commitment: Uint8Array): boolean {
-  if (versionedHash[0] !== VERSIONED_HASH_VERSION_KZG) return false;
-  const h = sha256(commitment);
-  for (let i = 1; i < 32; i++) if (versionedHash[i] !== h[i]) return false;
-  return true;
-}

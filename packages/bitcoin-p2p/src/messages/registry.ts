@@ -1,3 +1,12 @@
+import {
+  type CompactCodecLimits,
+  decodeBlockTxn,
+  decodeCmpctBlock,
+  decodeGetBlockTxn,
+  encodeBlockTxn,
+  encodeCmpctBlock,
+  encodeGetBlockTxn,
+} from '../bip152/codec.ts';
 import { P2PError, P2PErrorCode } from '../errors.ts';
 import { defaultP2PLimits, type P2PLimits } from '../limits.ts';
 import { decodeAddr, decodeAddrV2, encodeAddr, encodeAddrV2 } from './addr.ts';
@@ -69,7 +78,14 @@ const CODECS: { readonly [C in P2PCommand]: Codec<C> } = {
   block: { encode: encodeBlockPayload, decode: decodeBlockPayload },
   tx: { encode: encodeTxPayload, decode: decodeTxPayload },
   sendtxrcncl: { encode: encodeSendTxRcncl, decode: decodeSendTxRcncl },
+  cmpctblock: { encode: encodeCmpctBlock, decode: (b, l) => decodeCmpctBlock(b, compact(l)) },
+  getblocktxn: { encode: encodeGetBlockTxn, decode: (b, l) => decodeGetBlockTxn(b, compact(l)) },
+  blocktxn: { encode: encodeBlockTxn, decode: (b, l) => decodeBlockTxn(b, compact(l)) },
 };
+
+function compact(l: P2PLimits): CompactCodecLimits {
+  return { maxPayload: l.maxPayload, tx: { maxSize: l.maxPayload, maxItemSize: l.maxPayload } };
+}
 
 /** Every command with a codec, in a stable order. */
 export const P2P_COMMANDS: readonly P2PCommand[] = Object.keys(CODECS) as P2PCommand[];

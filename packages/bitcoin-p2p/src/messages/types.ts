@@ -1,4 +1,5 @@
 import type { Block, BlockHeader, Transaction } from '@keel/bitcoin/primitives';
+import type { BlockTxn, CmpctBlock, GetBlockTxn } from '../bip152/types.ts';
 
 /** An address without a timestamp (the version message's addr_recv/addr_from). */
 export interface NetAddress {
@@ -115,6 +116,10 @@ export interface P2PPayloads {
   block: Block;
   tx: Transaction;
   sendtxrcncl: SendTxRcnclPayload;
+  /** BIP152 (codecs in src/bip152/). */
+  cmpctblock: CmpctBlock;
+  getblocktxn: GetBlockTxn;
+  blocktxn: BlockTxn;
 }
 
 export type P2PCommand = keyof P2PPayloads;

@@ -1,4 +1,4 @@
-import { type BufferReader, BufferWriter, bytesToUtf8, utf8ToBytes } from '@keel/util';
+import { type BufferReader, BufferWriter, utf8ToBytes } from '@keel/util';
 import { P2PError, P2PErrorCode } from '../errors.ts';
 import { defaultP2PLimits, type P2PLimits } from '../limits.ts';
 import { checkOutgoing, decodeWith } from './_codec.ts';
@@ -18,6 +18,9 @@ export function writeNetAddress(w: BufferWriter, a: NetAddress): void {
   checkOutgoing(a.ip.length === 16, 'address', `ip must be 16 bytes, got ${a.ip.length}`);
   w.u64le(a.services).bytes(a.ip).u16be(a.port);
 }
+
+/** Core keeps any bytes here (SanitizeString for display), so invalid UTF-8 is not an error. */
+const USER_AGENT_DECODER = new TextDecoder('utf-8', { fatal: false });
 
 const EMPTY_ADDRESS: NetAddress = { services: 0n, ip: new Uint8Array(16), port: 0 };
 
@@ -60,7 +63,7 @@ export function decodeVersion(
         { length: n, max: limits.maxUserAgent },
       );
     }
-    v.userAgent = bytesToUtf8(r.bytes(n, 'user agent'));
+    v.userAgent = USER_AGENT_DECODER.decode(r.bytes(n, 'user agent'));
     if (r.remaining === 0) return v;
     v.startHeight = r.i32le();
     if (r.remaining === 0) return v;

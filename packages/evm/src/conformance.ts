@@ -1,11 +1,13 @@
 import type { ConformanceSuite } from '@keel/conformance';
 import { ethRlpSuite } from './suites/ethRlp.ts';
 import { ethTrieSuite } from './suites/ethTrie.ts';
+import { ethTxSuite } from './suites/ethTx.ts';
 // one import per suite
 
 /** Every conformance suite @keel/evm ships, in `keel conformance --list` order. */
 export const evmSuites: readonly ConformanceSuite[] = [
   ethRlpSuite,
   ethTrieSuite,
+  ethTxSuite,
   // one entry per suite
 ];

@@ -31,6 +31,24 @@ export {
   trieRoot,
   verifyProof,
 } from './trie/index.ts';
+export {
+  type BlobTxNetworkForm,
+  decodeBlobTxNetworkForm,
+  decodeTransaction,
+  encodeBlobTxNetworkForm,
+  encodeTransaction,
+  intrinsicGas,
+  legacyChainId,
+  publicKeyToAddress,
+  recoverSender,
+  SECP256K1_N,
+  signatureYParity,
+  signingHash,
+  TxValidationReason,
+  txHash,
+  type ValidateTransactionOptions,
+  validateTransaction,
+} from './tx/index.ts';
 export type {
   AccessList,
   AccessListEntry,

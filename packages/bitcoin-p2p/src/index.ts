@@ -48,6 +48,13 @@ export {
   SHORT_IDS_BLOCKS_VERSION,
   WTXID_RELAY_VERSION,
 } from './params.ts';
+export { Peer, type PeerOptions } from './peer/peer.ts';
+export {
+  defaultPeerTimeouts,
+  type PeerInfo,
+  type PeerOutput,
+  type PeerTimeouts,
+} from './peer/types.ts';
 export {
   COMMAND_SIZE,
   decodePayloadEvent,

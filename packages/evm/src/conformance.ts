@@ -1,4 +1,5 @@
 import type { ConformanceSuite } from '@keel/conformance';
+import { ethBlockchainSuite } from './suites/ethBlockchain.ts';
 import { ethRlpSuite } from './suites/ethRlp.ts';
 import { ethTrieSuite } from './suites/ethTrie.ts';
 import { ethTxSuite } from './suites/ethTx.ts';
@@ -9,5 +10,6 @@ export const evmSuites: readonly ConformanceSuite[] = [
   ethRlpSuite,
   ethTrieSuite,
   ethTxSuite,
+  ethBlockchainSuite,
   // one entry per suite
 ];

@@ -1,4 +1,40 @@
 /** @keel/evm — public API (explicit named exports only). */
+export {
+  type ApplyBlockOptions,
+  type ApplyBlockResult,
+  applyBlock,
+  BEACON_ROOTS_ADDRESS,
+  SYSTEM_ADDRESS,
+} from './block/applyBlock.ts';
+export {
+  type Block,
+  type BlockLimits,
+  blockFromRLP,
+  decodeBlock,
+  encodeBlock,
+} from './block/block.ts';
+export { Blockchain, type BlockchainOptions } from './block/blockchain.ts';
+export { addToBloom, logsBloom } from './block/bloom.ts';
+export {
+  type BlockFork,
+  type ChainConfig,
+  chainConfigForTestNetwork,
+  forkAt,
+} from './block/chainConfig.ts';
+export { calcBaseFee, isValidGasLimit } from './block/eip1559.ts';
+export { calcExcessBlobGas } from './block/eip4844.ts';
+export {
+  type BlockHeader,
+  decodeHeader,
+  encodeHeader,
+  headerFromRLP,
+  headerHash,
+  headerToRLP,
+} from './block/header.ts';
+export { encodeReceipt, type Receipt } from './block/receipt.ts';
+export { receiptsRoot, transactionsRoot, withdrawalsRoot } from './block/roots.ts';
+export { EMPTY_OMMERS_HASH, validateHeader } from './block/validateHeader.ts';
+export { GWEI, type Withdrawal } from './block/withdrawal.ts';
 export { EvmError, EvmErrorCode } from './errors.ts';
 export { blobBaseFee, CANCUN, type ForkParams, fakeExponential, SHANGHAI } from './params.ts';
 export {

@@ -1,11 +1,5 @@
 import { keccak256 } from '@keel/crypto/hashes';
-
-/** A log as receipts and the bloom see it. */
-export interface Log {
-  readonly address: Uint8Array;
-  readonly topics: readonly Uint8Array[];
-  readonly data: Uint8Array;
-}
+import type { Log } from '../vm/types.ts';
 
 /** Bytes in a logs bloom (2048 bits). */
 export const BLOOM_BYTES = 256;

@@ -1,7 +1,7 @@
 import { concatBytes } from '@keel/util';
 import { bigintToRLPBytes, encodeRLP, type RLPInput } from '../rlp/index.ts';
 import type { TxType } from '../tx/types.ts';
-import type { Log } from './bloom.ts';
+import type { Log } from '../vm/types.ts';
 
 /** A post-Byzantium receipt (EIP-658 status instead of an intermediate state root). */
 export interface Receipt {

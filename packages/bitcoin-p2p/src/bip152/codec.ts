@@ -15,13 +15,7 @@ import {
 } from '@keel/bitcoin/primitives';
 import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode } from '@keel/util';
 import { P2PError, P2PErrorCode } from '../errors.ts';
-import type {
-  BlockTxn,
-  CmpctBlock,
-  GetBlockTxn,
-  PrefilledTransaction,
-  SendCmpct,
-} from './types.ts';
+import type { BlockTxn, CmpctBlock, GetBlockTxn, PrefilledTransaction } from './types.ts';
 
 /** BIP152 short ids are 6 bytes. */
 export const SHORT_ID_LENGTH = 6;
@@ -225,27 +219,6 @@ export function encodeBlockTxn(msg: BlockTxn): Uint8Array {
   w.bytes(msg.blockHash).compactSize(msg.txs.length);
   for (const tx of msg.txs) writeTransaction(w, tx, true);
   return w.finish();
-}
-
-/** `sendcmpct`: a bool byte (any non-zero value is true, as Core reads it) and a u64 version. */
-export function decodeSendCmpct(
-  bytes: Uint8Array,
-  limits: CompactCodecLimits = defaultCompactCodecLimits,
-): SendCmpct {
-  return decodeWith('sendcmpct', bytes, limits, (r) => ({
-    announce: r.u8() !== 0,
-    version: r.u64le(),
-  }));
-}
-
-export function encodeSendCmpct(msg: SendCmpct): Uint8Array {
-  if (msg.version < 0n || msg.version > 0xffffffffffffffffn) {
-    throw new P2PError(P2PErrorCode.INVALID_ARGUMENT, 'sendcmpct: version must be a u64', 'ignore');
-  }
-  return new BufferWriter(9)
-    .u8(msg.announce ? 1 : 0)
-    .u64le(msg.version)
-    .finish();
 }
 
 function checkHash(hash: Uint8Array, what: string): void {

@@ -3,12 +3,10 @@ export {
   decodeBlockTxn,
   decodeCmpctBlock,
   decodeGetBlockTxn,
-  decodeSendCmpct,
   defaultCompactCodecLimits,
   encodeBlockTxn,
   encodeCmpctBlock,
   encodeGetBlockTxn,
-  encodeSendCmpct,
   MAX_COMPACT_INDEX,
   MAX_COMPACT_PAYLOAD,
   SHORT_ID_LENGTH,
@@ -41,5 +39,4 @@ export type {
   CompactVersion,
   GetBlockTxn,
   PrefilledTransaction,
-  SendCmpct,
 } from './types.ts';

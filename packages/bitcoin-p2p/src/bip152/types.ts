@@ -32,11 +32,5 @@ export interface BlockTxn {
   txs: Transaction[];
 }
 
-/** BIP152 `sendcmpct`: announce = high-bandwidth mode; version 1 (txid) or 2 (wtxid). */
-export interface SendCmpct {
-  announce: boolean;
-  version: bigint;
-}
-
 /** Compact block versions: 1 keys short ids by txid, 2 (segwit, what Core speaks) by wtxid. */
 export type CompactVersion = 1 | 2;

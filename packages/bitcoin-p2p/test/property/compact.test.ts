@@ -15,15 +15,17 @@ import {
   decodeBlockTxn,
   decodeCmpctBlock,
   decodeGetBlockTxn,
-  decodeSendCmpct,
   encodeBlockTxn,
   encodeCmpctBlock,
   encodeGetBlockTxn,
-  encodeSendCmpct,
 } from '../../src/bip152/codec.ts';
 import { createCompactBlock } from '../../src/bip152/createCompactBlock.ts';
 import { isReconstructFailure, PartiallyDownloadedBlock } from '../../src/bip152/reconstruct.ts';
 import { P2PError } from '../../src/errors.ts';
+import {
+  decodeSendCmpctPayload as decodeSendCmpct,
+  encodeSendCmpctPayload as encodeSendCmpct,
+} from '../../src/messages/control.ts';
 
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const header: fc.Arbitrary<BlockHeader> = fc.record({

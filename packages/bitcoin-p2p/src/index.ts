@@ -93,6 +93,12 @@ export {
   type PeerTimeouts,
 } from './peer/types.ts';
 export {
+  type Transport,
+  type TransportOutput,
+  V1Transport,
+  type V1TransportOptions,
+} from './transport.ts';
+export {
   COMMAND_SIZE,
   decodePayloadEvent,
   encodeCommand,
@@ -104,3 +110,11 @@ export {
   V1Decoder,
   type V1DecoderOptions,
 } from './v1.ts';
+export { decodeV2Contents, encodeV2Contents, V2_SHORT_IDS } from './v2/messageIds.ts';
+export {
+  ELLSWIFT_SIZE,
+  GARBAGE_TERMINATOR_SIZE,
+  MAX_GARBAGE_LEN,
+  V2Transport,
+  type V2TransportOptions,
+} from './v2/transport.ts';

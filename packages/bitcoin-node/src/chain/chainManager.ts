@@ -464,6 +464,13 @@ export class ChainManager {
     this.lastChainFlush = this.o.now();
   }
 
+  /** A flush queued behind any running activation. */
+  flushNow(): Promise<void> {
+    const run = this.busy.then(() => this.flush());
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
   /** Waits for activation to finish, flushes everything and closes the stores. */
   async close(): Promise<void> {
     if (this.closed) return;

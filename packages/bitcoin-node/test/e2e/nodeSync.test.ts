@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { hashToHex, txid } from '@keel/bitcoin';
+import { freePort, tempDir } from '@keel/test-utils';
+import { BitcoinNode } from '../../src/node/node.ts';
+import { backend, baseChain } from '../fixtures/chains.ts';
+
+const tmp = tempDir('keel-sync-');
+const nodes: BitcoinNode[] = [];
+after(async () => {
+  for (const n of nodes) await n.stop();
+  tmp.cleanup();
+});
+
+async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+  const t = Date.now();
+  while (!cond()) {
+    if (Date.now() - t > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function node(name: string, o: { listen?: boolean; connect?: string[] } = {}) {
+  const port = await freePort();
+  const n = new BitcoinNode({
+    network: 'regtest',
+    datadir: `${tmp.path}/${name}`,
+    port,
+    bind: '127.0.0.1',
+    listen: o.listen ?? true,
+    connect: o.connect ?? [],
+    rpc: false,
+    secp: backend,
+    retryMs: 500,
+  });
+  await n.start();
+  nodes.push(n);
+  return { n, port };
+}
+
+const chain = baseChain(40);
+
+test('a keel node syncs a 141-block chain of signed spends from another over v1, then relays a transaction and a block', async () => {
+  const a = await node('a');
+  for (const b of chain.blocks) await a.n.chain.acceptBlock(b, { requested: true });
+  assert.equal(a.n.chain.height, 141);
+  const b = await node('b', { listen: false, connect: [`127.0.0.1:${a.port}`] });
+  await until('b to sync', () => b.n.chain.height === 141);
+  const muhash = (n: BitcoinNode) => hashToHex(n.chain.cs.stats.muhash.clone().finalize());
+  assert.equal(muhash(b.n), muhash(a.n));
+  assert.equal(hashToHex(b.n.chain.tip.hash), hashToHex(a.n.chain.tip.hash));
+
+  // a transaction entering a's pool reaches b's pool (inv trickle, getdata, tx)
+  const next = chain.fork('relay');
+  const block = next.mine({ txs: 2, inputs: 2 });
+  const tx = block.txs[1]!;
+  const r = a.n.mempool.accept(tx);
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  a.n.peers!.relayTransaction(tx);
+  await until(
+    'tx in b pool',
+    () => b.n.mempool.get(Buffer.from(txid(tx)).toString('hex')) !== undefined,
+  );
+  // b → a direction: the second transaction enters b first
+  const tx2 = block.txs[2]!;
+  assert.ok(b.n.mempool.accept(tx2).ok);
+  b.n.peers!.relayTransaction(tx2);
+  await until('tx2 in a pool', () => a.n.mempool.size === 2);
+
+  // the block announced by headers reaches b; both pools empty
+  await a.n.chain.acceptBlock(block, { requested: true });
+  await until('b at 142', () => b.n.chain.height === 142);
+  assert.equal(a.n.mempool.size, 0);
+  await until('b pool empty', () => b.n.mempool.size === 0);
+});

@@ -55,7 +55,7 @@ export function benchTrie(h: BenchHarness): void {
   const reopened = new MerklePatriciaTrie({ store: t.store, root });
   h.report({
     bench: 'evm-trie',
-    metric: 'MerklePatriciaTrie get (reopened, nodes decoded from the store)',
+    metric: 'MerklePatriciaTrie get (reopened from the store; each node decoded once)',
     value: h.opsPerSecond(() => reopened.get(es[i++ % n]![0]), { batch: 100 }),
     unit: 'ops/s',
   });

@@ -7,6 +7,7 @@ import {
   decodeNode,
   type ExtensionNode,
   encodeNode,
+  type HashNode,
   type LeafNode,
   type NodeRef,
   type TrieNode,
@@ -23,6 +24,11 @@ export interface MerklePatriciaTrieOptions {
 
 /** Hash of a committed (stored) node; set by `root()`, never changed after. */
 const committed = new WeakMap<TrieNode, Uint8Array>();
+/**
+ * A hash reference's decoded node, kept while the reference is reachable (from a root in use),
+ * so repeated reads of a reopened trie decode each node once.
+ */
+const decoded = new WeakMap<HashNode, TrieNode>();
 
 const leaf = (path: Nibbles, value: Uint8Array): LeafNode => ({ kind: 'leaf', path, value });
 const ext = (path: Nibbles, child: NodeRef): ExtensionNode => ({ kind: 'ext', path, child });
@@ -135,6 +141,8 @@ export class MerklePatriciaTrie {
 
   private resolve(ref: NodeRef): TrieNode {
     if (ref.kind !== 'hash') return ref;
+    const cached = decoded.get(ref);
+    if (cached) return cached;
     const enc = this.store.get(ref.hash);
     if (!enc) {
       throw new EvmError(EvmErrorCode.TRIE, `trie node ${bytesToHex(ref.hash)} not in the store`, {
@@ -143,6 +151,7 @@ export class MerklePatriciaTrie {
     }
     const n = decodeNode(enc);
     committed.set(n, ref.hash);
+    decoded.set(ref, n);
     return n;
   }
 

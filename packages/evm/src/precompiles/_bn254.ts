@@ -39,14 +39,15 @@ export function decodeG2(b: Uint8Array): G2Point | null {
   const yr = coord(b, 96);
   if (xi === null || xr === null || yi === null || yr === null) return null;
   if (xi === 0n && xr === 0n && yi === 0n && yr === 0n) return G2.ZERO;
-  const q = G2.fromAffine({ x: { c0: xr, c1: xi }, y: { c0: yr, c1: yi } });
   try {
+    // noble refuses y = 0 outright (no such point on the twist: it would have order 2).
+    const q = G2.fromAffine({ x: { c0: xr, c1: xi }, y: { c0: yr, c1: yi } });
     // EIP-197: on the twist and of order n (noble checks both here).
     q.assertValidity();
+    return q;
   } catch {
     return null;
   }
-  return q;
 }
 
 export function encodeG1(p: G1Point): Uint8Array {

@@ -92,6 +92,9 @@ test('pairing: bad lengths and invalid points fail, even beside infinity', () =>
   expectFail(call(8, INF1 + swapped, 1_000_000n));
   expectFail(call(8, word(1n) + word(3n) + INF2, 1_000_000n));
   expectFail(call(8, G1 + word(p) + G2.slice(64), 1_000_000n));
+  // y = 0 with x ≠ 0 (ethereum/tests ecpairing_inputs d42): no such twist point; noble's
+  // constructor throws on it, which must become a failure, not an exception.
+  expectFail(call(8, G1 + G2.slice(0, 128) + word(0n) + word(0n), 1_000_000n));
 });
 
 test('pairing: a G2 point on the twist but outside the order-n subgroup fails', () => {

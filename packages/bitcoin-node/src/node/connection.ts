@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
 import {
-  encodeMessage,
   type P2PMessage,
   Peer,
   type PeerInfo,
@@ -8,7 +7,7 @@ import {
   type PeerOutput,
 } from '@keel/bitcoin-p2p';
 import type { Logger } from '@keel/util';
-import type { Transport } from './transport.ts';
+import { frameRaw, type Transport } from './transport.ts';
 
 /** Received messages waiting to be handled before the socket is paused (backpressure). */
 export const MAX_QUEUED_MESSAGES = 64;
@@ -42,6 +41,7 @@ export class Connection {
     readonly id: number,
     readonly socket: Socket,
     readonly transport: Transport,
+    private readonly magic: Uint8Array,
     readonly inbound: boolean,
     readonly address: string,
     peerOpts: Omit<PeerOptions, 'inbound' | 'now'>,
@@ -57,8 +57,9 @@ export class Connection {
       this.close(`socket error: ${(e as NodeJS.ErrnoException).code ?? e.message}`),
     );
     socket.on('close', () => this.close('connection closed by peer'));
-    for (const b of transport.start()) this.write(b);
-    if (transport.ready) this.apply(this.peer.start());
+    this.write(transport.start());
+    // a v2 transport holds our version until its handshake allows sending
+    this.apply(this.peer.start());
   }
 
   get info(): Readonly<PeerInfo> | null {
@@ -70,17 +71,23 @@ export class Connection {
   }
 
   send(msg: P2PMessage): void {
-    this.sendRaw(msg.command, encodeMessage(msg));
+    if (this.closed) return;
+    this.write(this.transport.send(msg));
   }
 
   /** Sends an already-serialized payload (stored block bytes are served this way). */
   sendRaw(command: string, payload: Uint8Array): void {
     if (this.closed) return;
-    this.write(this.transport.frame(command, payload));
+    this.write(frameRaw(this.transport, this.magic, command, payload));
+  }
+
+  /** 'v1' or 'v2' once known. */
+  get transportKind(): 'v1' | 'v2' {
+    return this.transport.version === 'v2' ? 'v2' : 'v1';
   }
 
   private write(bytes: Uint8Array): void {
-    if (this.closed) return;
+    if (this.closed || bytes.length === 0) return;
     if (this.socket.writableLength > MAX_SEND_BUFFER) {
       this.close('peer is not reading (send buffer full)');
       return;
@@ -111,12 +118,10 @@ export class Connection {
     if (this.closed) return;
     this.bytesRecv += chunk.length;
     this.lastRecv = this.now();
-    const wasReady = this.transport.ready;
-    const { events, send } = this.transport.push(
+    const { events, send } = this.transport.receive(
       new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
     );
-    for (const b of send) this.write(b);
-    if (!wasReady && this.transport.ready) this.apply(this.peer.start());
+    this.write(send);
     for (const ev of events) {
       if (this.closed) return;
       this.apply(this.peer.receiveEvent(ev, this.now()));

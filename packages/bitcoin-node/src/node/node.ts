@@ -11,7 +11,6 @@ import { NodeError, NodeErrorCode } from '../chain/errors.ts';
 import type { RpcContext } from '../rpc/context.ts';
 import { RpcServer } from '../rpc/server.ts';
 import { PeerManager } from './peerManager.ts';
-import type { Transport } from './transport.ts';
 import { type NodeMempool, TxPool } from './txPool.ts';
 
 /** Core's default RPC ports. */
@@ -60,7 +59,6 @@ export interface BitcoinNodeOptions {
   logger?: Logger;
   /** The pool implementation (default: consensus checks only). */
   mempool?: (chain: ChainManager, secp: Secp256k1Backend, now: () => number) => NodeMempool;
-  makeTransport?: (o: { inbound: boolean; magic: Uint8Array; v2: boolean }) => Transport;
   retryMs?: number;
   /** Progress lines during IBD (every `progressMs`, default 5 s). */
   onProgress?: (p: {
@@ -148,7 +146,7 @@ export class BitcoinNode {
         isInitialBlockDownload: () => this.isInitialBlockDownload(),
         logger: this.log,
         ...(o.bind ? { bind: o.bind } : {}),
-        ...(o.makeTransport ? { makeTransport: o.makeTransport } : {}),
+        randomBytes: (n) => new Uint8Array(randomBytes(n)),
         ...(o.retryMs === undefined ? {} : { retryMs: o.retryMs }),
       });
       await this.peers.start();

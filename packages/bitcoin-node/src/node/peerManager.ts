@@ -31,7 +31,7 @@ import type { NetControl, RpcPeerInfo } from '../rpc/context.ts';
 import { serviceNames } from '../rpc/control.ts';
 import { RpcError, RpcErrorCode } from '../rpc/errors.ts';
 import { Connection } from './connection.ts';
-import { type Transport, V1Transport } from './transport.ts';
+import { createTransport, type Transport } from './transport.ts';
 import type { NodeMempool } from './txPool.ts';
 
 /** Core's limits and timers (net_processing.cpp / net.h), see LIMITS.md. */
@@ -84,8 +84,8 @@ export interface PeerManagerOptions {
   nonce: () => bigint;
   /** Is the node in initial block download (no tx relay, no announcements). */
   isInitialBlockDownload: () => boolean;
-  /** Makes the transport for a connection (v2 when offered; tests inject). */
-  makeTransport?: (o: { inbound: boolean; magic: Uint8Array; v2: boolean }) => Transport;
+  /** Randomness for BIP324 keys and garbage (injected). */
+  randomBytes: (n: number) => Uint8Array;
   maxConnections?: number;
   /** Reconnect interval of -connect/-addnode peers (Core: 60 s; lower in tests). */
   retryMs?: number;
@@ -133,6 +133,8 @@ export class PeerManager implements NetControl {
   private readonly added = new Map<string, { lastTry: number; peer?: number; oneTry?: boolean }>();
   private readonly orphans = new Map<string, { tx: Transaction; from: number }>();
   private readonly discouraged = new Set<string>();
+  /** Peers that dropped our v2 handshake: retried with v1 (Core's V2 → V1 reconnect). */
+  private readonly v1Only = new Set<string>();
   private nextId = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastSecond = 0;
@@ -199,11 +201,9 @@ export class PeerManager implements NetControl {
 
   // ---- connections ---------------------------------------------------------------------
 
-  private transport(inbound: boolean): Transport {
+  private transport(inbound: boolean, v2: boolean): Transport {
     const magic = networkMagic(this.o.network);
-    return (
-      this.o.makeTransport?.({ inbound, magic, v2: this.o.v2transport }) ?? new V1Transport(magic)
-    );
+    return createTransport({ inbound, magic, v2, randomBytes: this.o.randomBytes });
   }
 
   private accept(socket: Socket): void {
@@ -216,15 +216,22 @@ export class PeerManager implements NetControl {
       socket.destroy();
       return;
     }
-    this.open(socket, true, `${ip}:${socket.remotePort}`);
+    this.open(socket, true, `${ip}:${socket.remotePort}`, undefined, this.o.v2transport);
   }
 
-  private open(socket: Socket, inbound: boolean, address: string, addnode?: string): PeerState {
+  private open(
+    socket: Socket,
+    inbound: boolean,
+    address: string,
+    addnode?: string,
+    v2 = this.o.v2transport,
+  ): PeerState {
     const id = this.nextId++;
     const conn = new Connection(
       id,
       socket,
-      this.transport(inbound),
+      this.transport(inbound, v2),
+      networkMagic(this.o.network),
       inbound,
       address,
       {
@@ -291,7 +298,8 @@ export class PeerManager implements NetControl {
           reject(new NodeError(NodeErrorCode.STOPPED, 'node stopping'));
           return;
         }
-        resolve(this.open(socket, false, address, address));
+        const v2 = this.o.v2transport && !this.v1Only.has(address);
+        resolve(this.open(socket, false, address, address, v2));
       });
     });
   }
@@ -322,6 +330,12 @@ export class PeerManager implements NetControl {
     if (!p) return;
     this.log.info({ peer: c.id, addr: c.address, reason }, 'peer disconnected');
     for (const k of p.inflight.keys()) this.inflight.delete(k);
+    if (!c.inbound && !p.info && c.transport.version === 'v2' && p.addnode && !this.stopped) {
+      this.log.info({ addr: p.addnode }, 'v2 handshake failed; reconnecting with v1');
+      this.v1Only.add(p.addnode);
+      const a = this.added.get(p.addnode);
+      if (a) a.lastTry = 0;
+    }
     const ip = c.socket.remoteAddress ?? '';
     // Core does not punish local peers (it only disconnects them)
     if (discourage && ip && !isLoopback(ip)) this.discouraged.add(ip);
@@ -764,7 +778,7 @@ export class PeerManager implements NetControl {
           synced_headers: p.syncedHeaders,
           synced_blocks: p.syncedBlocks,
           connection_type: c.inbound ? 'inbound' : p.addnode ? 'manual' : 'outbound-full-relay',
-          transport_protocol_type: c.transport.kind,
+          transport_protocol_type: c.transportKind,
           session_id: '',
           bip152_hb_to: false,
           bip152_hb_from: false,

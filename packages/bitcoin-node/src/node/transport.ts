@@ -1,46 +1,52 @@
-import { encodeV1Frame, type P2PLimits, type TransportEvent, V1Decoder } from '@keel/bitcoin-p2p';
+import {
+  decodeMessage,
+  defaultP2PLimits,
+  encodeV1Frame,
+  type P2PMessage,
+  type Transport,
+  V1Transport,
+  V2Transport,
+} from '@keel/bitcoin-p2p';
 
-/**
- * One side of a connection's byte stream: bytes in → transport events, (command, payload) →
- * bytes out. v1 is plaintext framing; v2 (BIP324) plugs in behind the same interface.
- */
-export interface Transport {
-  readonly kind: 'v1' | 'v2';
-  /** Bytes to write as soon as the connection opens (v2: our key and garbage). */
-  start(): Uint8Array[];
-  push(chunk: Uint8Array): { events: TransportEvent[]; send: Uint8Array[] };
-  frame(command: string, payload: Uint8Array): Uint8Array;
-  /** True once the stream is unusable (a fatal framing error was reported). */
-  readonly failed: boolean;
-  /** True once messages can be sent (v1: at once; v2: after the key exchange). */
-  readonly ready: boolean;
+export type { Transport };
+
+export interface TransportFactoryOptions {
+  inbound: boolean;
+  magic: Uint8Array;
+  /** Offer BIP324: initiate v2 outbound; accept v2 or v1 inbound. */
+  v2: boolean;
+  /** Randomness (the ephemeral key, its encoding's aux data and the garbage). */
+  randomBytes: (n: number) => Uint8Array;
 }
 
-export class V1Transport implements Transport {
-  readonly kind = 'v1';
-  readonly ready = true;
-  private readonly decoder: V1Decoder;
+/**
+ * E's transports for one connection: v1, or BIP324 v2 (an inbound v2 responder falls back to
+ * v1 when the peer opens with a v1 `version`, as Core's V2Transport does).
+ */
+export function createTransport(o: TransportFactoryOptions): Transport {
+  if (!o.v2) return new V1Transport({ magic: o.magic });
+  // Core sends a random amount of garbage up to the limit
+  const garbageLen = o.randomBytes(2).reduce((a, b) => a * 256 + b, 0) % 4096;
+  return new V2Transport({
+    initiating: !o.inbound,
+    magic: o.magic,
+    privateKey: o.randomBytes(32),
+    auxRand: o.randomBytes(32),
+    garbage: o.randomBytes(garbageLen),
+  });
+}
 
-  constructor(
-    private readonly magic: Uint8Array,
-    limits?: P2PLimits,
-  ) {
-    this.decoder = new V1Decoder({ magic, ...(limits ? { limits } : {}) });
-  }
-
-  get failed(): boolean {
-    return this.decoder.failed;
-  }
-
-  start(): Uint8Array[] {
-    return [];
-  }
-
-  push(chunk: Uint8Array) {
-    return { events: this.decoder.push(chunk), send: [] };
-  }
-
-  frame(command: string, payload: Uint8Array): Uint8Array {
-    return encodeV1Frame(this.magic, command, payload);
-  }
+/**
+ * Frames an already-serialized payload (stored block bytes): directly on v1, through the
+ * message codec on v2 (whose packets carry decoded messages).
+ */
+export function frameRaw(
+  t: Transport,
+  magic: Uint8Array,
+  command: string,
+  payload: Uint8Array,
+): Uint8Array {
+  if (t.version === 'v1') return encodeV1Frame(magic, command, payload);
+  const msg = decodeMessage(command, payload, defaultP2PLimits) as P2PMessage;
+  return t.send(msg);
 }

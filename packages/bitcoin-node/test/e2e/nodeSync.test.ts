@@ -20,7 +20,7 @@ async function until(what: string, cond: () => boolean, ms = 30_000): Promise<vo
   }
 }
 
-async function node(name: string, o: { listen?: boolean; connect?: string[] } = {}) {
+async function node(name: string, o: { listen?: boolean; connect?: string[]; v2?: boolean } = {}) {
   const port = await freePort();
   const n = new BitcoinNode({
     network: 'regtest',
@@ -30,6 +30,7 @@ async function node(name: string, o: { listen?: boolean; connect?: string[] } = 
     listen: o.listen ?? true,
     connect: o.connect ?? [],
     rpc: false,
+    v2transport: o.v2 ?? false,
     secp: backend,
     retryMs: 500,
   });
@@ -72,4 +73,20 @@ test('a keel node syncs a 141-block chain of signed spends from another over v1,
   await until('b at 142', () => b.n.chain.height === 142);
   assert.equal(a.n.mempool.size, 0);
   await until('b pool empty', () => b.n.mempool.size === 0);
+});
+
+test('keel ↔ keel over BIP324 v2; a v2 initiator falls back to v1 against a v1-only listener', async () => {
+  const c = await node('c', { v2: true });
+  for (const b of chain.blocks.slice(0, 120)) await c.n.chain.acceptBlock(b, { requested: true });
+  const d = await node('d', { listen: false, v2: true, connect: [`127.0.0.1:${c.port}`] });
+  await until('d to sync over v2', () => d.n.chain.height === 120);
+  const [peer] = d.n.peers!.peers();
+  assert.equal(peer!.transport_protocol_type, 'v2');
+  assert.equal(c.n.peers!.peers()[0]!.transport_protocol_type, 'v2');
+  // the v1 node from the first test refuses the v2 handshake; the dialer retries with v1
+  const v1 = await node('v1only', { v2: false });
+  for (const b of chain.blocks.slice(0, 10)) await v1.n.chain.acceptBlock(b, { requested: true });
+  const e = await node('e', { listen: false, v2: true, connect: [`127.0.0.1:${v1.port}`] });
+  await until('e to sync over v1 fallback', () => e.n.chain.height === 10);
+  assert.equal(e.n.peers!.peers()[0]!.transport_protocol_type, 'v1');
 });

@@ -122,11 +122,11 @@ function checkReceive(ctx: SuiteContext, row: Row, t: V2Transport, contents: Uin
   // A non-decoy application packet yields exactly one event; decoys and the version none.
   const expected = idx > 0 && row.in_ignore !== '1' ? 1 : 0;
   ctx.expectEqual(events.length, expected, 'events for the received packet');
-  if (contents.length - 13 > defaultP2PLimits.maxPayload) checkRefused(ctx, row, contents, theirs);
+  if (contents.length - 13 > defaultP2PLimits.maxPayload) checkRefused(ctx, row, contents);
 }
 
 /** With Core's limits, the oversized packet's length alone disconnects. */
-function checkRefused(ctx: SuiteContext, row: Row, contents: Uint8Array, _c: V2PacketCipher): void {
+function checkRefused(ctx: SuiteContext, row: Row, contents: Uint8Array): void {
   const initiating = row.in_initiating === '1';
   const secret = hexToBytes(row.mid_shared_secret!);
   const theirs = new V2PacketCipher(

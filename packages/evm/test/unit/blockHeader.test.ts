@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { vectorsDirOrSkip } from '@keel/test-utils';
 import { bytesToHex, hexToBytes } from '@keel/util';
+import { decodeBlock, encodeBlock } from '../../src/block/block.ts';
 import {
   type BlockHeader,
   decodeHeader,
@@ -62,7 +63,7 @@ function assertMatchesJson(h: BlockHeader, j: JsonHeader, where: string): void {
   for (const [got, want, field] of pairs) assert.equal(got, want, `${where}: ${field}`);
 }
 
-test('every header in the blockchain tests decodes to its JSON fields and re-encodes byte for byte', (t) => {
+test('every header and block in the blockchain tests decodes (headers to their JSON fields) and re-encodes byte for byte', (t) => {
   const dir = vectorsDirOrSkip();
   if (!dir) {
     t.skip('vectors folder absent');
@@ -83,7 +84,14 @@ test('every header in the blockchain tests decodes to its JSON fields and re-enc
         [decodeRLP(hexToBytes(c.genesisRLP)), c.genesisBlockHeader, `${name} genesis`],
       ];
       c.blocks.forEach((b, i) => {
-        items.push([decodeRLP(hexToBytes(b.rlp)), b.blockHeader, `${name} block ${i}`]);
+        const bytes = hexToBytes(b.rlp);
+        items.push([decodeRLP(bytes), b.blockHeader, `${name} block ${i}`]);
+        // The whole block (transactions, withdrawals) round-trips too.
+        assert.equal(
+          bytesToHex(encodeBlock(decodeBlock(bytes))),
+          bytesToHex(bytes),
+          `${name} block ${i}`,
+        );
       });
       for (const [block, json, where] of items) {
         const rawHeader = (block as RLPValue[])[0]!;

@@ -200,7 +200,10 @@ export class BitcoinNode {
       net: this.peers,
       now: this.now,
       startedAt: this.startedAt,
-      stop: () => void this.stop(),
+      stop: () => {
+        if (this.rpc) this.rpc.whenReplied(() => void this.stop());
+        else void this.stop();
+      },
       isInitialBlockDownload: () => this.isInitialBlockDownload(),
       sizeOnDisk: () =>
         dirSize(join(this.dataDir, 'blocks')) + dirSize(join(this.dataDir, 'chainstate')),

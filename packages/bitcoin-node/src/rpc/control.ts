@@ -228,7 +228,7 @@ export function controlMethods(all: () => readonly RpcMethod[]): RpcMethod[] {
       },
       run: (_a, ctx: RpcContext) => {
         // answer first, then shut down (Core does the same)
-        setImmediate(() => ctx.stop());
+        ctx.stop();
         return 'keel stopping';
       },
     },

@@ -57,6 +57,7 @@ export class RpcServer {
   private readonly credentials: string;
   private cookiePath: string | undefined;
   private readonly log: Logger;
+  private afterReply: Array<() => void> = [];
 
   constructor(
     private readonly o: RpcServerOptions,
@@ -72,6 +73,17 @@ export class RpcServer {
     } else {
       this.credentials = `${COOKIE_USER}:${randomBytes(32).toString('hex')}`;
     }
+  }
+
+  /** Runs `fn` once the reply being written has been flushed (the `stop` method answers first). */
+  whenReplied(fn: () => void): void {
+    this.afterReply.push(fn);
+  }
+
+  private flushAfterReply(): void {
+    const fns = this.afterReply;
+    this.afterReply = [];
+    for (const f of fns) f();
   }
 
   get port(): number {
@@ -109,8 +121,12 @@ export class RpcServer {
     const s = this.server;
     this.server = undefined;
     if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
+    // answers in progress (the `stop` call's own) finish first; idle keep-alives go now
+    const closed = new Promise<void>((r) => s.close(() => r()));
+    s.closeIdleConnections();
+    const timer = setTimeout(() => s.closeAllConnections(), 1000);
+    await closed;
+    clearTimeout(timer);
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -147,8 +163,10 @@ export class RpcServer {
       return;
     }
     const text = `${writeJson(reply.body)}\n`;
-    res.writeHead(reply.status, { 'Content-Type': 'application/json' });
-    res.end(text);
+    // a reply that precedes shutdown tells the client not to reuse the connection
+    const closing = this.afterReply.length > 0 ? { Connection: 'close' } : {};
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...closing });
+    res.end(text, () => this.flushAfterReply());
   }
 
   /** One HTTP body: a request object or a batch array. */

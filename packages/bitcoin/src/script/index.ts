@@ -79,6 +79,14 @@ export {
   taprootSighash,
   taprootSigMsg,
 } from './sighash.ts';
+export {
+  countP2SHSigOps,
+  countScriptSigOps,
+  countWitnessSigOps,
+  legacySigOpCount,
+  p2shSigOpCount,
+  transactionSigOpCost,
+} from './sigops.ts';
 export { type ExecutionData, SigVersion } from './sigversion.ts';
 export {
   ANNEX_TAG,

@@ -1,5 +1,13 @@
 // @keel/bitcoin-node: Bitcoin chain manager and historical block replay over @keel/bitcoin-store.
 export {
+  type BlockAcceptResult,
+  type ChainListener,
+  ChainManager,
+  type ChainManagerOptions,
+  type HeaderAcceptResult,
+} from './chain/chainManager.ts';
+export { NodeError, NodeErrorCode } from './chain/errors.ts';
+export {
   CHECKPOINTS_HEADER,
   type Checkpoint,
   type CheckpointFile,
@@ -10,6 +18,20 @@ export {
   verifyCheckpoint,
 } from './checkpoints.ts';
 export {
+  BitcoinNode,
+  type BitcoinNodeOptions,
+  defaultRpcPorts,
+  networkDataDir,
+} from './node/node.ts';
+export { P2P_LIMITS, PeerManager, type PeerManagerOptions } from './node/peerManager.ts';
+export { createCoinbase, createTemplate, mineBlock } from './node/template.ts';
+export {
+  type NodeMempool,
+  type PoolAcceptResult,
+  type PoolEntry,
+  TxPool,
+} from './node/txPool.ts';
+export {
   currentCheckpoint,
   ReorgTooDeepError,
   type ReplayOptions,
@@ -17,3 +39,12 @@ export {
   type ReplaySummary,
   replay,
 } from './replay.ts';
+export type { NetControl, RpcContext, RpcPeerInfo } from './rpc/context.ts';
+export { RpcError, RpcErrorCode } from './rpc/errors.ts';
+export {
+  allMethods,
+  COOKIE_FILE,
+  COOKIE_USER,
+  RpcServer,
+  type RpcServerOptions,
+} from './rpc/server.ts';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { nodeCommand } from './node/index.ts';
 import { replayCommand } from './replay/index.ts';
 import { validateBlockCommand } from './validate-block/index.ts';
 
@@ -9,5 +10,6 @@ export function bitcoinCommand(): Command {
       'Bitcoin full validation: check blocks against consensus rules as Bitcoin Core does.',
     )
     .addCommand(validateBlockCommand())
-    .addCommand(replayCommand());
+    .addCommand(replayCommand())
+    .addCommand(nodeCommand());
 }

@@ -1,6 +1,6 @@
-import { bytesToHex } from '@keel/util';
+import { txBaseSize } from '../primitives/_serialize.ts';
 import { MAX_BLOCK_WEIGHT, MAX_MONEY, WITNESS_SCALE_FACTOR } from '../primitives/limits.ts';
-import { encodeTransaction, isCoinbase, type Transaction } from '../primitives/transaction.ts';
+import { isCoinbase, type Transaction } from '../primitives/transaction.ts';
 
 /** Core's CheckTransaction reject reasons. */
 export type CheckTransactionReason =
@@ -31,7 +31,7 @@ export function checkTransaction(tx: Transaction): CheckTransactionResult {
   if (tx.inputs.length === 0) return fail('bad-txns-vin-empty');
   if (tx.outputs.length === 0) return fail('bad-txns-vout-empty');
   // Size limit without witness data (the witness cannot be checked before it is validated).
-  if (encodeTransaction(tx, false).length * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT) {
+  if (txBaseSize(tx) * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT) {
     return fail('bad-txns-oversize');
   }
   let total = 0n;
@@ -42,12 +42,7 @@ export function checkTransaction(tx: Transaction): CheckTransactionResult {
     if (total > MAX_MONEY) return fail('bad-txns-txouttotal-toolarge');
   }
   // CVE-2018-17144: duplicate inputs within one transaction.
-  const seen = new Set<string>();
-  for (const i of tx.inputs) {
-    const key = `${bytesToHex(i.prevout.txid)}:${i.prevout.vout}`;
-    if (seen.has(key)) return fail('bad-txns-inputs-duplicate');
-    seen.add(key);
-  }
+  if (hasDuplicateInput(tx)) return fail('bad-txns-inputs-duplicate');
   if (isCoinbase(tx)) {
     const n = tx.inputs[0]!.scriptSig.length;
     if (n < 2 || n > 100) return fail('bad-cb-length');
@@ -57,4 +52,40 @@ export function checkTransaction(tx: Transaction): CheckTransactionResult {
     }
   }
   return OK;
+}
+
+/** A compact string key per outpoint: the txid as 16 UTF-16 units, then the index. */
+function outpointMapKey(txid: Uint8Array, vout: number): string {
+  let k = '';
+  for (let i = 0; i < 32; i += 2) k += String.fromCharCode(txid[i]! | (txid[i + 1]! << 8));
+  return k + vout;
+}
+
+function hasDuplicateInput(tx: Transaction): boolean {
+  const n = tx.inputs.length;
+  if (n < 2) return false;
+  if (n <= 8) {
+    // few inputs: pairwise comparison allocates nothing
+    for (let a = 1; a < n; a++) {
+      const pa = tx.inputs[a]!.prevout;
+      for (let b = 0; b < a; b++) {
+        const pb = tx.inputs[b]!.prevout;
+        if (pa.vout === pb.vout && sameHash(pa.txid, pb.txid)) return true;
+      }
+    }
+    return false;
+  }
+  const seen = new Set<string>();
+  for (const i of tx.inputs) {
+    const key = outpointMapKey(i.prevout.txid, i.prevout.vout);
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+function sameHash(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,5 +1,5 @@
-import { sha256d } from '@keel/crypto';
 import { concatBytes, equalBytes } from '@keel/util';
+import { sha256d } from '../primitives/_hash.ts';
 import type { Block } from '../primitives/block.ts';
 import { computeMerkleRoot } from '../primitives/merkle.ts';
 import { hasWitness, type Transaction, wtxid } from '../primitives/transaction.ts';

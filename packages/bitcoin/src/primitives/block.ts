@@ -1,5 +1,5 @@
-import { sha256d } from '@keel/crypto';
 import { BufferReader, BufferWriter, DecodeError, DecodeErrorCode } from '@keel/util';
+import { sha256d } from './_hash.ts';
 import { type DecodeLimits, defaultDecodeLimits } from './limits.ts';
 import { readTransaction, type Transaction, writeTransaction } from './transaction.ts';
 

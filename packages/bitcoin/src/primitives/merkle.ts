@@ -1,5 +1,5 @@
-import { sha256d } from '@keel/crypto';
 import { concatBytes, equalBytes } from '@keel/util';
+import { sha256d } from './_hash.ts';
 
 /**
  * Bitcoin's merkle root over `hashes` (internal byte order). `mutated` reports the

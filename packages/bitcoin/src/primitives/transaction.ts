@@ -1,12 +1,13 @@
-import { sha256d } from '@keel/crypto';
 import {
   BufferReader,
-  BufferWriter,
+  type BufferWriter,
   bytesToHex,
   DecodeError,
   DecodeErrorCode,
   reverseBytes,
 } from '@keel/util';
+import { sha256d } from './_hash.ts';
+import { serializeTransaction, txBaseSize, txWitnessSize } from './_serialize.ts';
 import { type DecodeLimits, defaultDecodeLimits } from './limits.ts';
 
 export interface OutPoint {
@@ -160,19 +161,17 @@ export function writeTransaction(w: BufferWriter, tx: Transaction, witness = tru
 }
 
 export function encodeTransaction(tx: Transaction, witness = true): Uint8Array {
-  const w = new BufferWriter(256);
-  writeTransaction(w, tx, witness);
-  return w.finish();
+  return serializeTransaction(tx, witness);
 }
 
 /** Txid in internal byte order: SHA256d of the serialization without witness. */
 export function txid(tx: Transaction): Uint8Array {
-  return sha256d(encodeTransaction(tx, false));
+  return sha256d(serializeTransaction(tx, false));
 }
 
 /** Wtxid in internal byte order: SHA256d of the full serialization. */
 export function wtxid(tx: Transaction): Uint8Array {
-  return sha256d(encodeTransaction(tx, true));
+  return sha256d(serializeTransaction(tx, true));
 }
 
 /** A hash in display (RPC) order: reversed hex. */
@@ -192,7 +191,8 @@ export function isCoinbase(tx: Transaction): boolean {
 
 /** Serialized sizes: `base` without witness, `total` with it; weight = base*3 + total (BIP141). */
 export function transactionSizes(tx: Transaction): { base: number; total: number; weight: number } {
-  const base = encodeTransaction(tx, false).length;
-  const total = hasWitness(tx) ? encodeTransaction(tx, true).length : base;
+  // computed from the lengths; no serialization
+  const base = txBaseSize(tx);
+  const total = base + txWitnessSize(tx);
   return { base, total, weight: base * 3 + total };
 }

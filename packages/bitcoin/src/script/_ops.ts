@@ -1,5 +1,6 @@
-import { hash160, ripemd160, sha1, sha256, sha256d } from '@keel/crypto';
+import { sha1 } from '@keel/crypto';
 import { equalBytes } from '@keel/util';
+import { hash160, ripemd160, sha256, sha256d } from '../primitives/_hash.ts';
 import type { Machine } from './_machine.ts';
 import { scriptFail } from './errors.ts';
 import { castToBool } from './num.ts';

@@ -145,7 +145,7 @@ export function createTxSignatureChecker(p: CreateTxSignatureCheckerParameters):
       const sighash =
         sigversion === SigVersion.WITNESS_V0
           ? segwitV0Sighash(tx, inputIndex, scriptCode, amount, hashType, txData)
-          : legacySighash(tx, inputIndex, scriptCode, hashType);
+          : legacySighash(tx, inputIndex, scriptCode, hashType, txData);
       return verifyCached('ecdsa', sighash, pubkey, rs);
     },
     checkSchnorrSignature(sig, pubkey, sigversion, execData) {

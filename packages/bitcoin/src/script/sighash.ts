@@ -1,5 +1,7 @@
-import { sha256, sha256d, taggedHash } from '@keel/crypto';
-import { BufferWriter } from '@keel/util';
+import { taggedHash } from '@keel/crypto';
+import { BufferWriter, compactSizeLength, InvalidArgumentError } from '@keel/util';
+import { sha256, sha256d } from '../primitives/_hash.ts';
+import { ByteSink } from '../primitives/_serialize.ts';
 import type { Transaction, TxOut } from '../primitives/transaction.ts';
 import { Opcode } from './opcodes.ts';
 import { readScriptOp } from './script.ts';
@@ -46,10 +48,31 @@ function lazy<T>(f: () => T): () => T {
   };
 }
 
-function hashWith(fill: (w: BufferWriter) => void): Uint8Array {
-  const w = new BufferWriter(256);
-  fill(w);
-  return sha256(w.finish());
+/** Hashes exactly `size` bytes written by `fill` (the size is computed, nothing grows). */
+function hashSized(size: number, fill: (s: ByteSink) => void): Uint8Array {
+  const sink = new ByteSink(scratch(size));
+  fill(sink);
+  return sha256(sink.buf.subarray(0, size));
+}
+
+let scratchBuf = new Uint8Array(4096);
+/** A reusable preimage buffer of at least `n` bytes (hashing copies nothing out of it). */
+function scratch(n: number): Uint8Array {
+  if (scratchBuf.length < n) scratchBuf = new Uint8Array(Math.max(n, scratchBuf.length * 2));
+  return scratchBuf;
+}
+
+function prevoutsSize(tx: Transaction): number {
+  let n = 0;
+  for (const i of tx.inputs) n += i.prevout.txid.length + 4;
+  return n;
+}
+
+function outputsSize(outputs: readonly TxOut[]): number {
+  let n = 0;
+  for (const o of outputs)
+    n += 8 + compactSizeLength(o.scriptPubKey.length) + o.scriptPubKey.length;
+  return n;
 }
 
 /** Caches the BIP143/BIP341 midstate hashes of `tx` (Core's PrecomputedTransactionData). */
@@ -59,30 +82,36 @@ export function precomputeTxData(
 ): PrecomputedTxData {
   const complete = spentOutputs !== undefined && spentOutputs.length === tx.inputs.length;
   const prevouts = lazy(() =>
-    hashWith((w) => {
-      for (const i of tx.inputs) w.bytes(i.prevout.txid).u32le(i.prevout.vout);
+    hashSized(prevoutsSize(tx), (w) => {
+      for (const i of tx.inputs) {
+        w.bytes(i.prevout.txid);
+        w.u32(i.prevout.vout);
+      }
     }),
   );
   const sequences = lazy(() =>
-    hashWith((w) => {
-      for (const i of tx.inputs) w.u32le(i.sequence);
+    hashSized(tx.inputs.length * 4, (w) => {
+      for (const i of tx.inputs) w.u32(i.sequence);
     }),
   );
   const outputs = lazy(() =>
-    hashWith((w) => {
-      for (const o of tx.outputs) w.i64le(o.value).varBytes(o.scriptPubKey);
+    hashSized(outputsSize(tx.outputs), (w) => {
+      for (const o of tx.outputs) {
+        w.i64(o.value);
+        w.varBytes(o.scriptPubKey);
+      }
     }),
   );
   const amounts = lazy(() =>
     complete
-      ? hashWith((w) => {
-          for (const o of spentOutputs) w.i64le(o.value);
+      ? hashSized(spentOutputs.length * 8, (w) => {
+          for (const o of spentOutputs) w.i64(o.value);
         })
       : undefined,
   );
   const spks = lazy(() =>
     complete
-      ? hashWith((w) => {
+      ? hashSized(outputsSize(spentOutputs) - 8 * spentOutputs.length, (w) => {
           for (const o of spentOutputs) w.varBytes(o.scriptPubKey);
         })
       : undefined,
@@ -147,22 +176,109 @@ function stripCodeSeparators(script: Uint8Array): Uint8Array {
 }
 
 /**
+ * What every SIGHASH_ALL legacy signature hash of one transaction shares: each input as
+ * `outpoint ‖ 0x00 ‖ sequence` (41 bytes; the signing input's empty script is replaced by
+ * the scriptCode) and the serialized outputs. Built once per transaction and reused by all
+ * its inputs, so a 100-input transaction is not re-serialized 100 times.
+ */
+interface LegacyParts {
+  emptyInputs: Uint8Array;
+  outputs: Uint8Array;
+}
+
+const legacyParts = new WeakMap<PrecomputedTxData, LegacyParts>();
+
+function getLegacyParts(
+  tx: Transaction,
+  txData: PrecomputedTxData | undefined,
+): LegacyParts | null {
+  let parts = txData && legacyParts.get(txData);
+  if (parts) return parts;
+  const n = tx.inputs.length;
+  for (const i of tx.inputs) {
+    // the 41-byte stride needs 32-byte txids; anything else takes the general path
+    if (i.prevout.txid.length !== 32) return null;
+    checkU32(i.prevout.vout);
+    checkU32(i.sequence);
+  }
+  const ins = new ByteSink(new Uint8Array(41 * n));
+  for (const i of tx.inputs) {
+    ins.bytes(i.prevout.txid);
+    ins.u32(i.prevout.vout);
+    ins.u8(0);
+    ins.u32(i.sequence);
+  }
+  const outs = new ByteSink(
+    new Uint8Array(compactSizeLength(tx.outputs.length) + outputsSize(tx.outputs)),
+  );
+  outs.compactSize(tx.outputs.length);
+  for (const o of tx.outputs) {
+    outs.i64(o.value);
+    outs.varBytes(o.scriptPubKey);
+  }
+  parts = { emptyInputs: ins.buf, outputs: outs.buf };
+  if (txData) legacyParts.set(txData, parts);
+  return parts;
+}
+
+/** Legacy SIGHASH_ALL (no ANYONECANPAY) from the shared parts: four copies into scratch. */
+function legacySighashAll(
+  tx: Transaction,
+  inputIndex: number,
+  code: Uint8Array,
+  hashType: number,
+  parts: LegacyParts,
+): Uint8Array {
+  const n = tx.inputs.length;
+  const size =
+    4 +
+    compactSizeLength(n) +
+    41 * n -
+    1 +
+    compactSizeLength(code.length) +
+    code.length +
+    parts.outputs.length +
+    8;
+  const w = new ByteSink(scratch(size));
+  const input = tx.inputs[inputIndex]!;
+  w.u32(tx.version >>> 0);
+  w.compactSize(n);
+  w.bytes(parts.emptyInputs.subarray(0, 41 * inputIndex));
+  w.bytes(input.prevout.txid);
+  w.u32(input.prevout.vout);
+  w.varBytes(code);
+  w.u32(input.sequence);
+  w.bytes(parts.emptyInputs.subarray(41 * (inputIndex + 1)));
+  w.bytes(parts.outputs);
+  w.u32(tx.locktime);
+  w.u32(hashType >>> 0);
+  return sha256d(w.buf.subarray(0, size));
+}
+
+/**
  * The original (pre-segwit) signature hash. `scriptCode` is the script from the last
  * executed OP_CODESEPARATOR, with the signature already removed by the interpreter
  * (FindAndDelete); separators are dropped here. An input index out of range, or
- * SIGHASH_SINGLE without a matching output, gives the "1" hash, as in Core.
+ * SIGHASH_SINGLE without a matching output, gives the "1" hash, as in Core. `txData`
+ * (optional) lets a transaction's inputs share the serialized parts.
  */
 export function legacySighash(
   tx: Transaction,
   inputIndex: number,
   scriptCode: Uint8Array,
   hashType: number,
+  txData?: PrecomputedTxData,
 ): Uint8Array {
   if (inputIndex >= tx.inputs.length) return oneHash();
   const base = hashType & 0x1f;
   const anyoneCanPay = (hashType & SighashType.ANYONECANPAY) !== 0;
   if (base === SighashType.SINGLE && inputIndex >= tx.outputs.length) return oneHash();
   const code = stripCodeSeparators(scriptCode);
+  if (!anyoneCanPay && base !== SighashType.NONE && base !== SighashType.SINGLE) {
+    checkTxFields(tx);
+    const parts = getLegacyParts(tx, txData);
+    if (parts) return legacySighashAll(tx, inputIndex, code, hashType, parts);
+  }
   const w = new BufferWriter(256 + code.length);
   w.i32le(tx.version);
   const inputs = anyoneCanPay ? [inputIndex] : tx.inputs.map((_, i) => i);
@@ -189,6 +305,24 @@ export function legacySighash(
   return sha256d(w.finish());
 }
 
+function checkU32(v: number): void {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new InvalidArgumentError(`u32 out of range: ${v}`);
+  }
+}
+
+/** The range checks BufferWriter applies, for the paths that write bytes directly. */
+function checkTxFields(tx: Transaction): void {
+  if (!Number.isInteger(tx.version) || tx.version < -0x80000000 || tx.version > 0x7fffffff) {
+    throw new InvalidArgumentError(`i32 out of range: ${tx.version}`);
+  }
+  if (!Number.isInteger(tx.locktime) || tx.locktime < 0 || tx.locktime > 0xffffffff) {
+    throw new InvalidArgumentError(`u32 out of range: ${tx.locktime}`);
+  }
+}
+
+const ZERO32 = new Uint8Array(32);
+
 /** BIP143 signature hash for segwit v0 inputs. */
 export function segwitV0Sighash(
   tx: Transaction,
@@ -200,29 +334,36 @@ export function segwitV0Sighash(
 ): Uint8Array {
   const base = hashType & 0x1f;
   const anyoneCanPay = (hashType & SighashType.ANYONECANPAY) !== 0;
-  const zero: Uint8Array = new Uint8Array(32);
   const single = base === SighashType.SINGLE;
   const none = base === SighashType.NONE;
   const input = tx.inputs[inputIndex]!;
-  let hashOutputs: Uint8Array = zero;
+  let hashOutputs: Uint8Array = ZERO32;
   if (!single && !none) hashOutputs = txData.hashOutputs;
   else if (single && inputIndex < tx.outputs.length) {
     const o = tx.outputs[inputIndex]!;
     hashOutputs = sha256d(new BufferWriter(64).i64le(o.value).varBytes(o.scriptPubKey).finish());
   }
-  const w = new BufferWriter(160 + scriptCode.length);
-  w.i32le(tx.version)
-    .bytes(anyoneCanPay ? zero : txData.hashPrevouts)
-    .bytes(anyoneCanPay || single || none ? zero : txData.hashSequence)
-    .bytes(input.prevout.txid)
-    .u32le(input.prevout.vout)
-    .varBytes(scriptCode)
-    .i64le(amount)
-    .u32le(input.sequence)
-    .bytes(hashOutputs)
-    .u32le(tx.locktime)
-    .u32le(hashType >>> 0);
-  return sha256d(w.finish());
+  checkTxFields(tx);
+  checkU32(input.prevout.vout);
+  checkU32(input.sequence);
+  const size =
+    124 + input.prevout.txid.length + compactSizeLength(scriptCode.length) + scriptCode.length;
+  // the lazy midstates hash in the scratch buffer too: take them before writing into it
+  const prevouts = anyoneCanPay ? ZERO32 : txData.hashPrevouts;
+  const sequences = anyoneCanPay || single || none ? ZERO32 : txData.hashSequence;
+  const w = new ByteSink(scratch(size));
+  w.u32(tx.version >>> 0);
+  w.bytes(prevouts);
+  w.bytes(sequences);
+  w.bytes(input.prevout.txid);
+  w.u32(input.prevout.vout);
+  w.varBytes(scriptCode);
+  w.i64(amount);
+  w.u32(input.sequence);
+  w.bytes(hashOutputs);
+  w.u32(tx.locktime);
+  w.u32(hashType >>> 0);
+  return sha256d(w.buf.subarray(0, size));
 }
 
 /** What a BIP341/BIP342 signature hash needs beyond the transaction. */

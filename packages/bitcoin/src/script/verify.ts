@@ -1,5 +1,5 @@
-import { sha256 } from '@keel/crypto';
 import { BufferWriter, compactSizeLength, equalBytes } from '@keel/util';
+import { sha256 } from '../primitives/_hash.ts';
 import type { SignatureChecker } from './checker.ts';
 import { ScriptError, type ScriptErrorName, scriptFail } from './errors.ts';
 import { ScriptFlags } from './flags.ts';

@@ -10,7 +10,7 @@
  * default limits must refuse them.
  */
 import type { ConformanceSuite, CountContext, SuiteContext } from '@keel/conformance';
-import { deriveV2TransportKeys, V2PacketCipher } from '@keel/crypto/secp256k1';
+import { deriveV2TransportKeys, FSChaCha20, V2PacketCipher } from '@keel/crypto/secp256k1';
 import { bytesToHex, concatBytes, hexToBytes } from '@keel/util';
 import { defaultP2PLimits, type P2PLimits } from '../limits.ts';
 import type { TransportEvent } from '../v1.ts';
@@ -125,14 +125,14 @@ function checkReceive(ctx: SuiteContext, row: Row, t: V2Transport, contents: Uin
   if (contents.length - 13 > defaultP2PLimits.maxPayload) checkRefused(ctx, row, contents);
 }
 
-/** With Core's limits, the oversized packet's length alone disconnects. */
+/** With Core's limits, the oversized packet's length field alone disconnects. */
 function checkRefused(ctx: SuiteContext, row: Row, contents: Uint8Array): void {
   const initiating = row.in_initiating === '1';
   const secret = hexToBytes(row.mid_shared_secret!);
-  const theirs = new V2PacketCipher(
-    deriveV2TransportKeys(secret, !initiating, MAINNET_MAGIC),
-    !initiating,
-  );
+  const keys = deriveV2TransportKeys(secret, !initiating, MAINNET_MAGIC);
+  const theirs = new V2PacketCipher(keys, !initiating);
+  // Their length cipher, to write the oversized length without encrypting the contents.
+  const theirL = new FSChaCha20(initiating ? keys.responderL : keys.initiatorL);
   const t = new V2Transport({
     initiating,
     magic: MAINNET_MAGIC,
@@ -141,12 +141,14 @@ function checkRefused(ctx: SuiteContext, row: Row, contents: Uint8Array): void {
   });
   t.start();
   t.receive(hexToBytes(row.in_ellswift_theirs!));
-  t.receive(
-    concatBytes(hexToBytes(row.mid_recv_garbage_terminator!), theirs.encrypt(EMPTY, EMPTY, false)),
-  );
-  const lengthOnly = theirs.encrypt(contents, EMPTY, false).subarray(0, 3);
-  const evs = t.receive(lengthOnly).events;
-  ctx.expectTrue(t.failed && evs.length === 1, 'default limits refuse the oversized packet');
+  const version = theirs.encrypt(EMPTY, EMPTY, false);
+  theirL.crypt(version.subarray(0, 3));
+  t.receive(concatBytes(hexToBytes(row.mid_recv_garbage_terminator!), version));
+  const n = contents.length;
+  const evs = t.receive(theirL.crypt(Uint8Array.of(n & 0xff, (n >> 8) & 0xff, n >> 16))).events;
+  const refused =
+    evs.length === 1 && evs[0]!.kind === 'error' && /packet too large/.test(evs[0]!.error.message);
+  ctx.expectTrue(t.failed && refused, 'default limits refuse the oversized packet');
 }
 
 export const bip324TransportSuite: ConformanceSuite = {

@@ -33,7 +33,10 @@ export const modexp: Precompile = (input, gasLimit) => {
   let r = 0n;
   // m > 1 means a modulus byte lies inside the input, so the base and exponent before it are
   // entirely inside too (no zero padding to account for).
-  if (m > 1n) r = powMod(splitNumber(input, 96n, bLen)[0], splitNumber(input, eAt, eLen)[0], m);
+  if (m > 1n) {
+    const e = input.subarray(Number(eAt), Number(eAt + eLen));
+    r = powMod(splitNumber(input, 96n, bLen)[0], e, m);
+  }
   return { ok: true, gasUsed: gas, output: bigIntToBytes(r, Number(mLen)) };
 };
 
@@ -64,14 +67,23 @@ function splitNumber(input: Uint8Array, at: bigint, len: bigint): [bigint, bigin
   return [bytesToBigInt(input.subarray(Number(at), Number(end))), 8n * (at + len - end)];
 }
 
-function powMod(b: bigint, e: bigint, m: bigint): bigint {
+/**
+ * b^e mod m, left to right over the exponent's bytes: a long exponent is cheap in gas
+ * (8 gas-iterations per byte with a small modulus), so it must cost linear time — shifting one
+ * huge BigInt per bit would be quadratic.
+ */
+function powMod(b: bigint, e: Uint8Array, m: bigint): bigint {
+  const base = b % m;
   let r = 1n % m;
-  let x = b % m;
-  let k = e;
-  while (k > 0n) {
-    if (k & 1n) r = (r * x) % m;
-    k >>= 1n;
-    if (k > 0n) x = (x * x) % m;
+  let started = false;
+  for (const byte of e) {
+    for (let bit = 7; bit >= 0; bit--) {
+      if (started) r = (r * r) % m;
+      if ((byte >> bit) & 1) {
+        r = (r * base) % m;
+        started = true;
+      }
+    }
   }
   return r;
 }

@@ -1,5 +1,6 @@
 // 0x05 MODEXP on the EIP-198 examples, with EIP-2565 gas worked out by hand from its formula
 // (max(200, ceil(max(Bsize, Msize)/8)² · max(iterations, 1) / 3)).
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { call, expectFail, expectOk, word } from './precompileHelpers.ts';
 
@@ -52,4 +53,14 @@ test('Esize > 32: 8·(Esize-32) + log2(head) iterations, head zero-padded past t
   expectOk(call(5, `${len3(0n, 40n, 64n)}01`, 6656n), 6656n, '00'.repeat(64));
   // Head all zeros: exactly 8·(Esize-32) = 64 iterations → 64 · 64 / 3 = 1365.
   expectOk(call(5, `${len3(0n, 40n, 64n)}`, 1365n), 1365n, '00'.repeat(64));
+});
+
+test('a 30000-byte exponent (cheap in gas) is exact and runs in linear time', () => {
+  // E = 2^240000 - 1 ≡ 3 (mod 6), so 3^E ≡ 3^3 = 27 ≡ 6 (mod 7) by Fermat. Gas: 1² ·
+  // (8 · (30000 - 32) + 255) / 3 = 79999. Shifting one huge BigInt per bit took 1.5 s here.
+  const input = `${len3(1n, 30000n, 1n)}03${'ff'.repeat(30000)}07`;
+  const t0 = performance.now();
+  expectOk(call(5, input, 79999n), 79999n, '06');
+  const ms = performance.now() - t0;
+  assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
 });

@@ -79,6 +79,15 @@ export class MempoolState {
         parent.children.add(entry);
       }
     }
+    // Reorg re-adds: in-mempool spenders of this transaction become its children (Core's
+    // UpdateTransactionsFromBlock).
+    for (let vout = 0; vout < entry.tx.outputs.length; vout++) {
+      const child = this.spends.get(outpointKey({ txid: entry.txid, vout }));
+      if (child && child !== entry) {
+        entry.children.add(child);
+        child.parents.add(entry);
+      }
+    }
     this.usageBytes += entry.usage;
     this.vbytes += entry.vsize;
     this.totalFees += entry.fee;

@@ -2,9 +2,10 @@
  * One byte-stream interface over both transports, so a socket layer stays a loop: write what
  * `start`/`send`/`receive` return, hand every event to the `Peer`.
  */
+import { P2PError, P2PErrorCode } from './errors.ts';
 import { defaultP2PLimits, type P2PLimits } from './limits.ts';
 import type { P2PMessage } from './messages/types.ts';
-import { encodeV1Message, type TransportEvent, V1Decoder } from './v1.ts';
+import { encodeV1Frame, encodeV1Message, type TransportEvent, V1Decoder } from './v1.ts';
 
 export interface TransportOutput {
   /** Bytes to write to the socket now (may be empty). */
@@ -22,6 +23,8 @@ export interface Transport {
   receive(chunk: Uint8Array): TransportOutput;
   /** The bytes for `msg` (a v2 transport queues them until its handshake allows sending). */
   send(msg: P2PMessage): Uint8Array;
+  /** Like `send`, for a payload already serialized (e.g. a stored block): no re-encoding. */
+  sendPayload(command: string, payload: Uint8Array): Uint8Array;
 }
 
 export interface V1TransportOptions {
@@ -34,10 +37,12 @@ export class V1Transport implements Transport {
   readonly version = 'v1' as const;
   private readonly magic: Uint8Array;
   private readonly decoder: V1Decoder;
+  private readonly limits: P2PLimits;
 
   constructor(opts: V1TransportOptions) {
     this.magic = opts.magic.slice();
-    this.decoder = new V1Decoder({ magic: opts.magic, limits: opts.limits ?? defaultP2PLimits });
+    this.limits = opts.limits ?? defaultP2PLimits;
+    this.decoder = new V1Decoder({ magic: opts.magic, limits: this.limits });
   }
 
   get failed(): boolean {
@@ -54,5 +59,21 @@ export class V1Transport implements Transport {
 
   send(msg: P2PMessage): Uint8Array {
     return encodeV1Message(this.magic, msg);
+  }
+
+  sendPayload(command: string, payload: Uint8Array): Uint8Array {
+    checkPayload(payload, this.limits);
+    return encodeV1Frame(this.magic, command, payload);
+  }
+}
+
+/** Outgoing payloads obey the limit we enforce on receipt. */
+export function checkPayload(payload: Uint8Array, limits: P2PLimits): void {
+  if (payload.length > limits.maxPayload) {
+    throw new P2PError(
+      P2PErrorCode.INVALID_ARGUMENT,
+      `payload of ${payload.length} bytes exceeds ${limits.maxPayload}`,
+      'ignore',
+    );
   }
 }

@@ -18,7 +18,7 @@ import { P2PError, P2PErrorCode } from '../errors.ts';
 import { defaultP2PLimits, type P2PLimits } from '../limits.ts';
 import { encodeMessage } from '../messages/registry.ts';
 import type { P2PMessage } from '../messages/types.ts';
-import type { Transport, TransportOutput } from '../transport.ts';
+import { checkPayload, type Transport, type TransportOutput } from '../transport.ts';
 import {
   COMMAND_SIZE,
   decodePayloadEvent,
@@ -131,6 +131,12 @@ export class V2Transport implements Transport {
   send(msg: P2PMessage): Uint8Array {
     if (this.state === 'v1') return encodeV1Message(this.opts.magic, msg);
     return this.sendContents(encodeV2Contents(msg.command, encodeMessage(msg)), false);
+  }
+
+  sendPayload(command: string, payload: Uint8Array): Uint8Array {
+    checkPayload(payload, this.limits);
+    if (this.state === 'v1') return encodeV1Frame(this.opts.magic, command, payload);
+    return this.sendContents(encodeV2Contents(command, payload), false);
   }
 
   /** A decoy packet (ignore bit set): the receiver authenticates and drops it. */

@@ -85,3 +85,18 @@ test('a v1 initiator reaches a v2 responder through its v1 fallback', () => {
   assert.ok(pa.isEstablished && pb.isEstablished);
   assert.equal(b.version, 'v1');
 });
+
+test('sendPayload frames stored bytes without re-encoding, on v1 and v2 alike', () => {
+  const block = Uint8Array.of(...new Uint8Array(80), 0); // a header and zero transactions
+  const v1 = new V1Transport({ magic: MAGIC });
+  const evs1 = new V1Transport({ magic: MAGIC }).receive(v1.sendPayload('block', block)).events;
+  const a = new V2Transport({ initiating: true, magic: MAGIC, privateKey: key(3) });
+  const b = new V2Transport({ initiating: false, magic: MAGIC, privateKey: key(5) });
+  const fin = a.receive(b.receive(a.start()).send).send;
+  const evs2 = b.receive(Buffer.concat([fin, a.sendPayload('block', block)])).events;
+  for (const evs of [evs1, evs2]) {
+    assert.equal(evs.length, 1);
+    assert.ok(evs[0]!.kind === 'message' && evs[0]!.message.command === 'block');
+  }
+  assert.throws(() => v1.sendPayload('block', new Uint8Array(4_000_001)), /exceeds 4000000/);
+});

@@ -241,7 +241,13 @@ export class V2Transport implements Transport {
     // another network, not a v2 key.
     if (!this.opts.initiating && this.fill >= V1_PREFIX_LEN && this.fill - take < V1_PREFIX_LEN) {
       if (equalBytes(this.buf.subarray(4, V1_PREFIX_LEN), VERSION_COMMAND)) {
-        this.fail(events, `V1 peer with wrong MessageStart ${bytesToHex(this.buf.subarray(0, 4))}`);
+        const magic = this.buf.subarray(0, 4);
+        this.fail(
+          events,
+          equalBytes(magic, this.opts.magic)
+            ? 'V1 peer refused (v1 fallback disabled)'
+            : `V1 peer with wrong MessageStart ${bytesToHex(magic)}`,
+        );
         return take;
       }
     }

@@ -37,6 +37,8 @@ const LENGTH_SIZE = 3;
 /** header byte + Poly1305 tag. */
 const PACKET_OVERHEAD = 1 + 16;
 const V1_PREFIX_LEN = 16;
+/** What `send` may hold before the peer's key arrives (two maximal messages). */
+const MAX_QUEUED_BYTES = 8_000_026;
 const VERSION_COMMAND = Uint8Array.of(0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0, 0, 0, 0, 0);
 
 export interface V2TransportOptions {
@@ -79,6 +81,7 @@ export class V2Transport implements Transport {
   private recvAad: Uint8Array = new Uint8Array(0);
   private packetLen = -1;
   private queue: Queued[] = [];
+  private queuedBytes = 0;
   private v1: V1Decoder | null = null;
   private sentKey = false;
   private sid: Uint8Array | null = null;
@@ -149,7 +152,13 @@ export class V2Transport implements Transport {
   sendContents(contents: Uint8Array, ignore = false): Uint8Array {
     const max = 1 + COMMAND_SIZE + this.limits.maxPayload;
     if (contents.length > max) invalid(`contents of ${contents.length} bytes exceed ${max}`);
-    if (this.cipher === null || this.state === 'failed') {
+    if (this.state === 'failed') return new Uint8Array(0);
+    if (this.cipher === null) {
+      // Before the key exchange: held (bounded) until the version packet has gone out.
+      this.queuedBytes += contents.length;
+      if (this.queuedBytes > MAX_QUEUED_BYTES) {
+        invalid(`more than ${MAX_QUEUED_BYTES} bytes queued before the handshake`);
+      }
       this.queue.push({ contents: contents.slice(), ignore });
       return new Uint8Array(0);
     }
@@ -218,6 +227,7 @@ export class V2Transport implements Transport {
         if (typed) out.push(encodeV1Frame(this.opts.magic, typed.command, typed.payload));
       }
       this.queue = [];
+      this.queuedBytes = 0;
     }
     return 1;
   }
@@ -280,6 +290,7 @@ export class V2Transport implements Transport {
     out.push(cipher.encrypt(this.opts.versionContents ?? new Uint8Array(0), this.garbage, false));
     for (const q of this.queue) out.push(cipher.encrypt(q.contents, new Uint8Array(0), q.ignore));
     this.queue = [];
+    this.queuedBytes = 0;
     this.state = 'garbage';
     this.buf = new Uint8Array(MAX_GARBAGE_LEN + GARBAGE_TERMINATOR_SIZE);
     this.fill = 0;
@@ -364,6 +375,7 @@ export class V2Transport implements Transport {
     this.state = 'failed';
     this.buf = new Uint8Array(0);
     this.queue = [];
+    this.queuedBytes = 0;
     events.push({
       kind: 'error',
       error: new P2PError(code, `v2 transport: ${message}`, 'disconnect'),

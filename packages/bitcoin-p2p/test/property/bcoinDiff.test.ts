@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { encodeMessage, type P2PCommand, type P2PMessage } from '../../src/index.ts';
+import { decodeMessage, encodeMessage, type P2PCommand, type P2PMessage } from '../../src/index.ts';
 import { arbPayloadOf } from '../support/arbitraries.ts';
 
 const BCOIN = join(import.meta.dirname, '../../../../../shared/peers/bcoin');
@@ -80,5 +80,49 @@ test(
         { numRuns: 60 },
       );
     }
+  },
+);
+
+test(
+  'keel decodes the version and ping packets bcoin builds, field by field',
+  { skip: !present && 'bcoin not found at ../shared/peers/bcoin' },
+  () => {
+    process.env.NODE_BACKEND = 'js';
+    const packets = createRequire(import.meta.url)(join(BCOIN, 'lib/net/packets.js'));
+    fc.assert(
+      fc.property(
+        fc.record({
+          version: fc.integer({ min: 31800, max: 0x7fffffff }),
+          services: fc.integer({ min: 0, max: 0xffffffff }),
+          time: fc.integer({ min: 0, max: 2 ** 40 }),
+          nonce: fc.uint8Array({ minLength: 8, maxLength: 8 }),
+          agent: fc.string({ minLength: 1, maxLength: 100, unit: 'grapheme-ascii' }), // bcoin defaults ''
+          height: fc.integer({ min: 0, max: 0x7fffffff }),
+          noRelay: fc.boolean(),
+        }),
+        (o) => {
+          const raw: Buffer = new packets.VersionPacket({
+            ...o,
+            nonce: Buffer.from(o.nonce),
+          }).toRaw();
+          const m = decodeMessage('version', raw);
+          assert.ok(m?.command === 'version');
+          const v = m.payload;
+          assert.equal(v.version, o.version);
+          assert.equal(v.services, BigInt(o.services));
+          assert.equal(v.timestamp, BigInt(o.time));
+          assert.equal(v.nonce, Buffer.from(o.nonce).readBigUInt64LE());
+          assert.equal(v.userAgent, o.agent);
+          assert.equal(v.startHeight, o.height);
+          assert.equal(v.relay, !o.noRelay);
+          const ping: Buffer = new packets.PingPacket(Buffer.from(o.nonce)).toRaw();
+          assert.deepEqual(decodeMessage('ping', ping), {
+            command: 'ping',
+            payload: Buffer.from(o.nonce).readBigUInt64LE(),
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   },
 );

@@ -33,6 +33,8 @@ export class MempoolState {
   private rollingMinimumFeeRate = 0;
   private lastRollingFeeUpdate = 0;
   private blockSinceLastRollingFeeBump = false;
+  /** No entry is older than this (a lower bound; lets `expire` skip its scan). */
+  private oldestTime = Number.POSITIVE_INFINITY;
   /** Bumped on every change (for getrawmempool/getblocktemplate caches). */
   sequence = 0;
 
@@ -91,6 +93,7 @@ export class MempoolState {
     this.usageBytes += entry.usage;
     this.vbytes += entry.vsize;
     this.totalFees += entry.fee;
+    if (entry.time < this.oldestTime) this.oldestTime = entry.time;
     this.sequence++;
   }
 
@@ -133,8 +136,15 @@ export class MempoolState {
 
   /** Core's Expire: entries older than `cutoff` (unix seconds) go, with their descendants. */
   expire(cutoff: number): RemovedEntry[] {
+    if (cutoff <= this.oldestTime) return [];
     const stage = new Set<MempoolEntry>();
-    for (const e of this.byTxid.values()) if (e.time < cutoff) withDescendants(e, stage);
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const e of this.byTxid.values()) {
+      if (e.time < cutoff) withDescendants(e, stage);
+      else if (e.time < oldest) oldest = e.time;
+    }
+    // Descendants of expired entries may be younger; they leave too, so `oldest` still bounds.
+    this.oldestTime = oldest;
     return this.removeSet(stage, 'expiry');
   }
 

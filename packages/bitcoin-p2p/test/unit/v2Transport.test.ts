@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { networks } from '@keel/bitcoin/consensus';
+import {
+  deriveV2TransportKeys,
+  ellswiftCreate,
+  ellswiftXdh,
+  V2PacketCipher,
+} from '@keel/crypto/secp256k1';
 import { SeededRng } from '@keel/util';
 import {
   defaultP2PLimits,
@@ -225,3 +231,46 @@ function bigTx(scriptLen: number) {
     locktime: 0,
   };
 }
+
+test('decoys before the version packet: the first one carries the garbage as AAD (BIP324)', () => {
+  const rng = new SeededRng('v2-decoys-first');
+  const garbage = rng.bytes(100);
+  const skA = key(rng);
+  const skB = key(rng);
+  const ellB = ellswiftCreate(skB, rng.bytes(32));
+  const theirGarbage = rng.bytes(300);
+  const decoy = rng.bytes(20);
+  /** The responder side, built by hand from @keel/crypto's primitives. */
+  const responder = (a: V2Transport, decoyAad: Uint8Array) => {
+    const secret = ellswiftXdh(a.ellswift, ellB, skB, false);
+    const keys = deriveV2TransportKeys(secret, false, MAGIC);
+    const b = new V2PacketCipher(keys, false);
+    const none = new Uint8Array(0);
+    const bytes = Buffer.concat([
+      ellB,
+      theirGarbage,
+      keys.sendGarbageTerminator,
+      b.encrypt(decoy, decoyAad, true),
+      b.encrypt(Uint8Array.of(1, 2, 3), none, true),
+      b.encrypt(none, none, false), // version
+      b.encrypt(Uint8Array.of(18, 1, 0, 0, 0, 0, 0, 0, 0), none, false), // ping 1
+    ]);
+    return { keys, b, bytes };
+  };
+  const a = new V2Transport({ initiating: true, magic: MAGIC, privateKey: skA, garbage });
+  assert.equal(a.start().length, 64 + 100);
+  const { keys, b, bytes } = responder(a, theirGarbage);
+  const r = deliver(rng, a, bytes);
+  assert.deepEqual(messages(r.events), [{ command: 'ping', payload: 1n }]);
+  // a's reply: its terminator, then its version packet authenticating its own garbage.
+  assert.deepEqual(Uint8Array.from(r.reply.subarray(0, 16)), keys.recvGarbageTerminator);
+  assert.equal(b.decryptLength(r.reply.subarray(16, 19)), 0);
+  assert.equal(b.decrypt(r.reply.subarray(19, 19 + 17), garbage).ignore, false);
+
+  // Without the garbage as the first packet's AAD, authentication fails: disconnect.
+  const a2 = new V2Transport({ initiating: true, magic: MAGIC, privateKey: skA, garbage });
+  a2.start();
+  const r2 = deliver(rng, a2, responder(a2, new Uint8Array(0)).bytes);
+  assert.ok(a2.failed);
+  assert.match((r2.events[0] as { error: Error }).error.message, /packet decryption failure/);
+});

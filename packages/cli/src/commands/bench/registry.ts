@@ -13,6 +13,11 @@ export const benches: Readonly<
       'WASM runtime: metered vs unmetered compute, host-call round trip, instrumentation speed',
     load: () => import('@keel/runtime/bench').then((m) => m.main),
   },
+  evm: {
+    description:
+      'EVM Mgas/s and tx/s on hand-assembled ERC-20 transfers, a keccak loop and a storage loop; anchor: @ethereumjs/vm in the same run',
+    load: () => import('@keel/evm/bench').then((m) => m.main),
+  },
   ledger: {
     description:
       'ledger: native and token transfers/s through applyBlock with signature checks (anchor: ed25519 alone), state-root recomputation',

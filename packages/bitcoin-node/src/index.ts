@@ -18,6 +18,19 @@ export {
   verifyCheckpoint,
 } from './checkpoints.ts';
 export {
+  type AcceptResult,
+  type ChainTip,
+  defaultMempoolPolicy,
+  Mempool,
+  MempoolCore,
+  type MempoolEntry,
+  type MempoolInfo,
+  type MempoolPolicy,
+  type MempoolUtxoSource,
+  PolicyMempool,
+  policyMempoolFromChain,
+} from './mempool/index.ts';
+export {
   BitcoinNode,
   type BitcoinNodeOptions,
   defaultRpcPorts,

@@ -16,6 +16,11 @@ export {
   type MempoolOptions,
   type MempoolUtxoSource,
 } from './mempool.ts';
+export {
+  PolicyMempool,
+  type PolicyMempoolOptions,
+  policyMempoolFromChain,
+} from './nodeMempool.ts';
 export { type Orphan, OrphanPool } from './orphans.ts';
 export {
   DEFAULT_INCREMENTAL_RELAY_FEE,

@@ -30,6 +30,7 @@ import { NodeError, NodeErrorCode } from '../chain/errors.ts';
 import type { NetControl, RpcPeerInfo } from '../rpc/context.ts';
 import { serviceNames } from '../rpc/control.ts';
 import { RpcError, RpcErrorCode } from '../rpc/errors.ts';
+import { CompactRelay, type CompactStats } from './compactRelay.ts';
 import { Connection } from './connection.ts';
 import { createTransport, type Transport } from './transport.ts';
 import type { NodeMempool } from './txPool.ts';
@@ -106,11 +107,15 @@ interface PeerState {
   stallTimeout: number;
   lastAnnounced?: BlockIndexEntry;
   addnode?: string;
+  /** getblocks: the block whose request triggers an inv of our tip. */
+  hashContinue?: string | undefined;
   syncedHeaders: number;
   syncedBlocks: number;
 }
 
 const key = (h: Uint8Array) => bytesToHex(h);
+/** Core's getblocks answer limit. */
+const GETBLOCKS_LIMIT = 500;
 
 function splitHostPort(s: string, defaultPort: number): { host: string; port: number } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s) ?? /^([^:]+)(?::(\d+))?$/.exec(s);
@@ -141,16 +146,29 @@ export class PeerManager implements NetControl {
   private stopped = false;
   private readonly log: Logger;
   private readonly ownNonces = new Set<bigint>();
+  private readonly compact: CompactRelay;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly o: PeerManagerOptions) {
     this.log = o.logger ?? nullLogger;
     this.subversion = o.userAgent ?? '/keel:0.1.0/';
     for (const a of [...o.connect, ...o.addnode]) this.added.set(a, { lastTry: 0 });
+    this.compact = new CompactRelay(
+      o.chain,
+      o.mempool,
+      o.nonce,
+      (p, block) => this.onBlock(p as PeerState, block, true),
+      this.log,
+    );
   }
 
   get chain(): ChainManager {
     return this.o.chain;
+  }
+
+  /** BIP152 counters (tests and the bench read them). */
+  get compactStats(): Readonly<CompactStats> {
+    return this.compact.stats;
   }
 
   localServices(): bigint {
@@ -247,8 +265,8 @@ export class PeerManager implements NetControl {
           return n;
         },
         isOwnNonce: (n) => this.ownNonces.has(n),
-        // BIP152 compact blocks are negotiated once the BIP152 relay is wired in
-        compactBlocks: false,
+        // BIP152: sendcmpct(false, 2) after verack; high-bandwidth is asked for later
+        compactBlocks: true,
       },
       {
         handshake: (c, info) => this.onHandshake(c, info),
@@ -330,6 +348,7 @@ export class PeerManager implements NetControl {
     if (!p) return;
     this.log.info({ peer: c.id, addr: c.address, reason }, 'peer disconnected');
     for (const k of p.inflight.keys()) this.inflight.delete(k);
+    this.compact.forget(c.id);
     if (!c.inbound && !p.info && c.transport.version === 'v2' && p.addnode && !this.stopped) {
       this.log.info({ addr: p.addnode }, 'v2 handshake failed; reconnecting with v1');
       this.v1Only.add(p.addnode);
@@ -390,12 +409,19 @@ export class PeerManager implements NetControl {
         return this.onGetData(p, m.payload);
       case 'tx':
         return this.onTx(p, m.payload);
+      case 'getblocks':
+        return this.onGetBlocks(p, m);
+      case 'cmpctblock':
+        return this.compact.onCmpctBlock(p, m.payload);
+      case 'blocktxn':
+        return this.compact.onBlockTxn(p, m.payload);
+      case 'getblocktxn':
+        return this.compact.onGetBlockTxn(p, m.payload);
       case 'notfound':
       case 'addr':
       case 'addrv2':
       case 'getaddr':
       case 'sendcmpct':
-      case 'getblocks':
         return;
       case 'mempool':
         for (const e of this.o.mempool.entries()) this.queueTx(p, e.tx);
@@ -429,10 +455,11 @@ export class PeerManager implements NetControl {
     this.fetchBlocks(p);
   }
 
-  private async onBlock(p: PeerState, block: Block): Promise<void> {
+  private async onBlock(p: PeerState, block: Block, viaCompact = false): Promise<void> {
     const hash = this.blockHashOf(block);
     const k = key(hash);
-    const requested = p.inflight.has(k);
+    const requested = p.inflight.has(k) || viaCompact;
+    const before = this.chain.tip;
     if (requested) {
       p.inflight.delete(k);
       this.inflight.delete(k);
@@ -446,6 +473,14 @@ export class PeerManager implements NetControl {
     } else if ('entry' in r) {
       if (!p.bestKnown || r.entry.chainWork > p.bestKnown.chainWork) p.bestKnown = r.entry;
       p.syncedBlocks = Math.max(p.syncedBlocks, r.entry.height);
+      // this peer gave us a new tip: BIP152 high-bandwidth candidate (not during IBD, as Core)
+      if (
+        r.status === 'accepted' &&
+        this.chain.tip !== before &&
+        !this.o.isInitialBlockDownload()
+      ) {
+        this.compact.newBlockFrom(p, this.conns);
+      }
     }
     this.scheduleAll();
   }
@@ -498,9 +533,39 @@ export class PeerManager implements NetControl {
     p.conn.send({ command: 'headers', payload: out });
   }
 
+  /**
+   * Core's getblocks: inv of up to 500 active-chain blocks after the fork with the locator;
+   * when cut at the limit, the peer's getdata of the last one is answered with an inv of our
+   * tip (hashContinue) so it asks again.
+   */
+  private onGetBlocks(p: PeerState, m: P2PMessageOf<'getblocks'>): void {
+    const fork = this.chain.findFork(m.payload.locator);
+    const stopKey = key(m.payload.hashStop);
+    const inv: InvVector[] = [];
+    for (let h = fork.height + 1; h <= this.chain.height; h++) {
+      const e = this.chain.atHeight(h)!;
+      if (e.key === stopKey) break;
+      inv.push({ type: InvType.MSG_BLOCK, hash: e.hash });
+      if (inv.length >= GETBLOCKS_LIMIT) {
+        p.hashContinue = e.key;
+        break;
+      }
+    }
+    if (inv.length) p.conn.send({ command: 'inv', payload: inv });
+  }
+
   private onGetData(p: PeerState, inv: InvVector[]): void {
     const notFound: InvVector[] = [];
     for (const v of inv) {
+      if (p.hashContinue !== undefined && key(v.hash) === p.hashContinue) {
+        p.hashContinue = undefined;
+        queueMicrotask(() =>
+          p.conn.send({
+            command: 'inv',
+            payload: [{ type: InvType.MSG_BLOCK, hash: this.chain.tip.hash }],
+          }),
+        );
+      }
       const witness = (v.type & 0x40000000) !== 0 || v.type === InvType.MSG_WTX;
       const t = v.type & ~0x40000000;
       if (
@@ -513,14 +578,13 @@ export class PeerManager implements NetControl {
           notFound.push(v);
           continue;
         }
+        if (t === InvType.MSG_CMPCT_BLOCK) {
+          this.compact.serve(p, e);
+          continue;
+        }
         const raw = this.chain.readRawBlock(e);
         // MSG_BLOCK (no witness flag) gets the block without witness data (BIP144)
-        p.conn.sendRaw(
-          'block',
-          witness || t === InvType.MSG_CMPCT_BLOCK
-            ? raw
-            : encodeBlock(this.chain.readBlock(e), false),
-        );
+        p.conn.sendRaw('block', witness ? raw : encodeBlock(this.chain.readBlock(e), false));
       } else if (t === InvType.MSG_TX || t === InvType.MSG_WTX) {
         const e = this.o.mempool.get(key(v.hash));
         const match =
@@ -548,6 +612,7 @@ export class PeerManager implements NetControl {
     }
     if (r.kind === 'missing-inputs') {
       this.addOrphan(tx, p.conn.id);
+      this.compact.extra.add(tx);
       const parents = tx.inputs
         .map((i) => i.prevout.txid)
         .filter((t) => !this.o.mempool.get(key(t)))
@@ -555,6 +620,7 @@ export class PeerManager implements NetControl {
       if (parents.length) p.conn.send({ command: 'getdata', payload: parents });
       return;
     }
+    if (r.kind !== 'known') this.compact.extra.add(tx, { txid: id, wtxid: wid });
     this.log.debug(
       { peer: p.conn.id, txid: hashToHex(id), reason: r.reason },
       'transaction rejected',
@@ -628,7 +694,12 @@ export class PeerManager implements NetControl {
         if (blockedBy === undefined && f.peer !== p.conn.id) blockedBy = f.peer;
         continue;
       }
-      want.push({ type: InvType.MSG_WITNESS_BLOCK, hash: b.hash });
+      // the next block, announced after IBD: ask for it compact (BIP152 low-bandwidth)
+      const compact = p.info?.compact && b.parent === chain.tip && !this.o.isInitialBlockDownload();
+      want.push({
+        type: compact ? InvType.MSG_CMPCT_BLOCK : InvType.MSG_WITNESS_BLOCK,
+        hash: b.hash,
+      });
       if (want.length >= free) break;
     }
     const now = this.o.now();
@@ -685,7 +756,10 @@ export class PeerManager implements NetControl {
       undefined,
     );
     const count = base ? tip.height - base.height : P2P_LIMITS.maxBlocksToAnnounce + 1;
-    if (p.info?.sendHeaders && count >= 1 && count <= P2P_LIMITS.maxBlocksToAnnounce) {
+    if (p.info?.compact?.announce && count === 1) {
+      // BIP152 high-bandwidth: the peer asked for new blocks pushed compact
+      p.conn.send({ command: 'cmpctblock', payload: this.compact.compactFor(tip) });
+    } else if (p.info?.sendHeaders && count >= 1 && count <= P2P_LIMITS.maxBlocksToAnnounce) {
       const hs: BlockHeader[] = [];
       for (let h = base!.height + 1; h <= tip.height; h++) hs.push(chain.atHeight(h)!.header);
       p.conn.send({ command: 'headers', payload: hs });

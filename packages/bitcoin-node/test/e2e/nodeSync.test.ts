@@ -71,6 +71,9 @@ test('a keel node syncs a 141-block chain of signed spends from another over v1,
   // the block announced by headers reaches b; both pools empty
   await a.n.chain.acceptBlock(block, { requested: true });
   await until('b at 142', () => b.n.chain.height === 142);
+  // b had both transactions: the compact block rebuilt from its pool, no getblocktxn
+  assert.equal(b.n.peers!.compactStats.withoutRoundTrip, 1);
+  assert.equal(b.n.peers!.compactStats.withRoundTrip, 0);
   assert.equal(a.n.mempool.size, 0);
   await until('b pool empty', () => b.n.mempool.size === 0);
 });

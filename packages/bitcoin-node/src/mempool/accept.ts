@@ -33,6 +33,7 @@ import type { MempoolState, RemovedEntry } from './pool.ts';
 import { replacementChecks } from './rbf.ts';
 import { runPolicyScriptChecks, type ScriptCheckEnv } from './scripts.ts';
 import { areInputsStandard, dustOutputs, isStandardTx, isWitnessStandard } from './standard.ts';
+import { singleTrucChecks } from './truc.ts';
 
 /** The height Core gives coins created by mempool transactions. */
 export const MEMPOOL_HEIGHT = 0x7fffffff;
@@ -337,6 +338,17 @@ export function acceptTransaction(
       );
     }
   }
+  const truc = singleTrucChecks(
+    { version: tx.version, txid: p.txid, wtxid: p.wtxid, vsize: c.vsize },
+    limits.ancestors,
+    p.conflicts,
+  );
+  let sibling = false;
+  if (truc && 'detail' in truc) return reject('not-standard', 'TRUC-violation', truc.detail);
+  if (truc) {
+    p.conflicts.add(truc.sibling);
+    sibling = true;
+  }
   let replaced = new Set<MempoolEntry>();
   if (p.conflicts.size > 0) {
     const r = replacementChecks(
@@ -347,7 +359,11 @@ export function acceptTransaction(
     );
     if ('reason' in r) {
       const kind = r.reason === 'insufficient fee' ? 'reconsiderable' : 'mempool-policy';
-      return reject(kind, r.reason, r.detail);
+      return reject(
+        kind,
+        sibling ? `${r.reason} (including sibling eviction)` : r.reason,
+        r.detail,
+      );
     }
     replaced = r.all;
   }

@@ -8,10 +8,11 @@ import type { Secp256k1Backend } from '@keel/crypto';
 import { type Logger, nullLogger } from '@keel/util';
 import { ChainManager } from '../chain/chainManager.ts';
 import { NodeError, NodeErrorCode } from '../chain/errors.ts';
+import { policyMempoolFromChain } from '../mempool/nodeMempool.ts';
 import type { RpcContext } from '../rpc/context.ts';
 import { RpcServer } from '../rpc/server.ts';
 import { PeerManager } from './peerManager.ts';
-import { type NodeMempool, TxPool } from './txPool.ts';
+import type { NodeMempool } from './txPool.ts';
 
 /** Core's default RPC ports. */
 export const defaultRpcPorts: Readonly<Record<NetworkName, number>> = {
@@ -57,7 +58,7 @@ export interface BitcoinNodeOptions {
   now?: () => number;
   random?: () => number;
   logger?: Logger;
-  /** The pool implementation (default: consensus checks only). */
+  /** The pool implementation (default: Core's policy, `../mempool/`; `TxPool` checks consensus only). */
   mempool?: (chain: ChainManager, secp: Secp256k1Backend, now: () => number) => NodeMempool;
   retryMs?: number;
   /** Progress lines during IBD (every `progressMs`, default 5 s). */
@@ -123,7 +124,7 @@ export class BitcoinNode {
       ...(o.workers === undefined ? {} : { workers: o.workers }),
       ...(o.secp ? { secp: o.secp } : {}),
     });
-    this.mempool = (o.mempool ?? ((c, s, n) => new TxPool(c, s, n)))(
+    this.mempool = (o.mempool ?? ((c, s, n) => policyMempoolFromChain(c, s, n)))(
       this.chain,
       this.chain.secp,
       this.now,

@@ -7,6 +7,7 @@ import {
 } from '@keel/bitcoin/script';
 import type { Secp256k1Backend } from '@keel/crypto';
 import { MANDATORY_SCRIPT_VERIFY_FLAGS, STANDARD_SCRIPT_VERIFY_FLAGS } from './policy.ts';
+import { SCRIPT_ERROR_TEXT } from './scriptErrorText.ts';
 
 export interface ScriptCheckEnv {
   backend: Secp256k1Backend;
@@ -15,9 +16,11 @@ export interface ScriptCheckEnv {
 }
 
 /**
- * Core's PolicyScriptChecks: every input under the standard flags. A failure that passes
- * with only the mandatory (consensus) flags is a policy failure, otherwise a consensus one;
- * the reason names the first check's error, as Core does.
+ * Core's PolicyScriptChecks: every input under the standard flags. Core 30 (#33183) reports
+ * every mempool script failure as `mempool-script-verify-flag-failed (<ScriptErrorString>)`
+ * (before 30: `non-mandatory-script-verify-flag (…)` for policy-only failures and
+ * `mandatory-script-verify-flag-failed (…)` for consensus ones). The `kind` still tells them
+ * apart: a failure that passes with only the mandatory flags is `not-standard`.
  */
 export function runPolicyScriptChecks(
   env: ScriptCheckEnv,
@@ -52,9 +55,8 @@ export function runPolicyScriptChecks(
       MANDATORY_SCRIPT_VERIFY_FLAGS,
       checker,
     );
-    return mandatory.ok
-      ? { kind: 'not-standard', reason: `non-mandatory-script-verify-flag (${r.error})` }
-      : { kind: 'consensus', reason: `mandatory-script-verify-flag-failed (${r.error})` };
+    const reason = `mempool-script-verify-flag-failed (${SCRIPT_ERROR_TEXT[r.error]})`;
+    return { kind: mandatory.ok ? 'not-standard' : 'consensus', reason };
   }
   return undefined;
 }

@@ -132,6 +132,13 @@ export const ethBlockchainSuite: ConformanceSuite = {
     for (const file of ctx.files) {
       for (const [name, t] of testsIn(ctx, file)) {
         const id = caseId(file, name);
+        if (!Array.isArray(t.blocks) || typeof t.genesisRLP !== 'string') {
+          ctx.skip(
+            id,
+            'not a blockchain_test fixture (no blocks[] or genesisRLP: e.g. the engine-API format)',
+          );
+          continue;
+        }
         if (chainConfigForTestNetwork(t.network) === undefined) {
           ctx.skip(
             id,

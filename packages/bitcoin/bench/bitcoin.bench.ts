@@ -15,10 +15,11 @@ import {
 } from '../src/consensus/index.ts';
 import type { Block } from '../src/primitives/block.ts';
 import { decodeBlock } from '../src/primitives/block.ts';
-import { txid } from '../src/primitives/transaction.ts';
+import { hashToHex, txid } from '../src/primitives/transaction.ts';
 import { parseScriptFlags } from '../src/script/flags.ts';
 import { type PrevoutEntry, prevoutView } from '../src/suites/blocks.ts';
 import { createScriptCheckPool, type ScriptCheckPool } from '../src/workers/pool.ts';
+import { type BcoinAnchor, loadBcoinAnchor } from './bcoinAnchor.ts';
 
 const TESTNET = 'P2SH,DERSIG,CHECKLOCKTIMEVERIFY,CHECKSEQUENCEVERIFY,WITNESS,NULLDUMMY';
 const BLOCKS = [
@@ -92,6 +93,7 @@ async function benchBlock(
   backendName: string,
   backend: Secp256k1Backend,
   pool: ScriptCheckPool,
+  bcoin: BcoinAnchor | null,
 ) {
   const runs = 3;
   const sigs: Sig[] = [];
@@ -129,6 +131,32 @@ async function benchBlock(
   );
   const m = `${l.name}/${backendName}`;
   const anchor = `${m}/signatures-only-1-thread`;
+  let bcoinMs: number | undefined;
+  if (bcoin) {
+    const inBlock = new Set(l.block.txs.map((tx) => hashToHex(txid(tx))));
+    const flags = l.opts.scriptFlags;
+    const bv = Array.from({ length: runs }, () => bcoin.view(l.entries, inBlock));
+    bcoinMs = h.timeMs(() => bcoin.validate(l.raw, bv.pop()!, flags, l.opts.height), { runs });
+    h.report({
+      bench: 'bitcoin-validate',
+      metric: `${l.name}/bcoin-native`,
+      value: bcoinMs,
+      unit: 'ms',
+    });
+    for (const [what, ms] of [
+      ['validate-1-worker', oneMs],
+      ['validate-2-workers', twoMs],
+    ] as const) {
+      h.report({
+        bench: 'bitcoin-validate',
+        metric: `${m}/${what}-vs-bcoin`,
+        value: ms,
+        unit: 'ms',
+        anchor: 'bcoin-native',
+        anchorValue: bcoinMs,
+      });
+    }
+  }
   h.report({
     bench: 'bitcoin-validate',
     metric: `${m}/validate-1-worker`,
@@ -158,7 +186,7 @@ async function benchBlock(
     unit: 'sig/s',
   });
   h.log(
-    `${m}: ${sigs.length} signatures, sig-only ${sigMs.toFixed(0)} ms, 1 worker ${oneMs.toFixed(0)} ms (${(oneMs / sigMs).toFixed(2)}×), 2 workers ${twoMs.toFixed(0)} ms (speed-up ${(oneMs / twoMs).toFixed(2)}×)`,
+    `${m}: ${sigs.length} signatures, sig-only ${sigMs.toFixed(0)} ms, 1 worker ${oneMs.toFixed(0)} ms (${(oneMs / sigMs).toFixed(2)}×), 2 workers ${twoMs.toFixed(0)} ms (speed-up ${(oneMs / twoMs).toFixed(2)}×)${bcoinMs === undefined ? '' : `, bcoin native ${bcoinMs.toFixed(0)} ms (bcoin/keel: 1 thread ${(bcoinMs / oneMs).toFixed(2)}×, 2 workers ${(bcoinMs / twoMs).toFixed(2)}×)`}`,
   );
 }
 
@@ -170,6 +198,8 @@ export const main: BenchMain = async (h) => {
   }
   const only = process.env.KEEL_BENCH_BLOCKS?.split(',');
   const backends = process.env.KEEL_BENCH_BACKENDS?.split(',') ?? ['libsecp256k1', 'noble'];
+  // KEEL_BENCH_BCOIN=0 skips the bcoin anchor (built once, ~70 s, by scripts/bcoin.mjs)
+  const bcoin = process.env.KEEL_BENCH_BCOIN === '0' ? null : loadBcoinAnchor((msg) => h.log(msg));
   for (const backendName of ['libsecp256k1', 'noble'] as const) {
     if (!backends.includes(backendName)) continue;
     let backend: Secp256k1Backend;
@@ -188,7 +218,14 @@ export const main: BenchMain = async (h) => {
             : (h.scale < 1 || backendName === 'noble') && !QUICK_BLOCKS.has(b.name)
         )
           continue;
-        await benchBlock(h, load(dir, b), backendName, backend, pool);
+        await benchBlock(
+          h,
+          load(dir, b),
+          backendName,
+          backend,
+          pool,
+          backendName === 'libsecp256k1' ? bcoin : null,
+        );
       }
     } finally {
       await pool.close();

@@ -91,14 +91,16 @@ export function connectBlock(
   for (let t = 0; t < block.txs.length; t++) {
     const tx = block.txs[t]!;
     const coins = t === 0 ? [] : tx.inputs.map((i) => view.get(i.prevout));
-    const spent: TxOut[] = [];
+    let spent: readonly TxOut[] = [];
     if (t > 0) {
       const r = checkTxInputs(tx, coins, ctx.height);
       if (!r.ok) return failed({ ...r, txIndex: t });
       fees += r.fee;
       if (!moneyRange(fees))
         return failed(fail('bad-txns-accumulated-fee-outofrange', { txIndex: t }));
-      if (!sequenceLocksOk(tx, coins as Coin[], ctx)) {
+      // BIP68 binds version >= 2 transactions only (compared unsigned, as Core does)
+      const bip68 = ctx.height >= ctx.params.csvHeight && tx.version >>> 0 >= 2;
+      if (bip68 && !sequenceLocksOk(tx, coins as Coin[], ctx)) {
         return failed(
           fail('bad-txns-nonfinal', {
             txIndex: t,
@@ -106,7 +108,8 @@ export function connectBlock(
           }),
         );
       }
-      for (const c of coins) spent.push({ value: c!.value, scriptPubKey: c!.scriptPubKey });
+      // a Coin is a TxOut (value, scriptPubKey) with more fields: no copies
+      spent = coins as Coin[];
     }
     sigOpCost += transactionSigOpCost(tx, spent, sigopOpts);
     if (sigOpCost > MAX_BLOCK_SIGOPS_COST) return failed(fail('bad-blk-sigops', { txIndex: t }));
@@ -200,8 +203,14 @@ function createJournal(view: CoinView): Journal {
       return coin;
     },
     add(o, coin, overwrite) {
-      ops.push({ o, before: view.get(o) });
-      view.add(o, coin, overwrite);
+      if (overwrite) {
+        ops.push({ o, before: view.get(o) });
+        view.add(o, coin, true);
+      } else {
+        // add throws if a coin is there, so nothing is overwritten and there is no 'before'
+        view.add(o, coin, false);
+        ops.push({ o, before: undefined });
+      }
     },
     rollback() {
       for (let i = ops.length - 1; i >= 0; i--) {

@@ -12,7 +12,7 @@ import {
   MAX_PUBKEYS_PER_MULTISIG,
   MAX_SCRIPT_ELEMENT_SIZE,
   MAX_STACK_SIZE,
-  readScriptOp,
+  scriptOpEnd,
 } from './script.ts';
 import { checkPubKeyEncoding, checkSignatureEncoding } from './sigencoding.ts';
 import { type ExecutionData, SigVersion } from './sigversion.ts';
@@ -40,6 +40,17 @@ function isDisabled(op: number): boolean {
     op === O.OP_MOD ||
     op === O.OP_LSHIFT ||
     op === O.OP_RSHIFT
+  );
+}
+
+/** Size of the push starting at `pc` (its length prefix already validated by pushEnd). */
+function pushSize(script: Uint8Array, pc: number): number {
+  const op = script[pc]!;
+  if (op < O.OP_PUSHDATA1) return op;
+  if (op === O.OP_PUSHDATA1) return script[pc + 1]!;
+  if (op === O.OP_PUSHDATA2) return script[pc + 1]! | (script[pc + 2]! << 8);
+  return (
+    (script[pc + 1]! | (script[pc + 2]! << 8) | (script[pc + 3]! << 16)) + script[pc + 4]! * 2 ** 24
   );
 }
 
@@ -72,11 +83,17 @@ export function evalScript(
   let pc = 0;
   for (let opcodePos = 0; pc < script.length; opcodePos++) {
     const executing = m.falseCount === 0;
-    const op = readScriptOp(script, pc);
-    if (!op) scriptFail('BAD_OPCODE');
-    pc = op.next;
-    const opcode = op.opcode;
-    if (op.data && op.data.length > MAX_SCRIPT_ELEMENT_SIZE) scriptFail('PUSH_SIZE');
+    // Inline GetScriptOp: no per-opcode object; a push's data is a view into the script.
+    const opcode = script[pc]!;
+    let data: Uint8Array | undefined;
+    if (opcode <= O.OP_PUSHDATA4) {
+      const end = scriptOpEnd(script, pc);
+      if (end < 0) scriptFail('BAD_OPCODE');
+      const start = end - pushSize(script, pc);
+      if (end - start > MAX_SCRIPT_ELEMENT_SIZE) scriptFail('PUSH_SIZE');
+      data = script.subarray(start, end);
+      pc = end;
+    } else pc++;
     if (legacyLimits && opcode > O.OP_16 && ++m.opCount > MAX_OPS_PER_SCRIPT) {
       scriptFail('OP_COUNT');
     }
@@ -88,12 +105,12 @@ export function evalScript(
     ) {
       scriptFail('OP_CODESEPARATOR');
     }
-    if (op.data) {
+    if (data) {
       if (executing) {
-        if (flags & ScriptFlags.MINIMALDATA && !isMinimalPush(op.data, opcode)) {
+        if (flags & ScriptFlags.MINIMALDATA && !isMinimalPush(data, opcode)) {
           scriptFail('MINIMALDATA');
         }
-        m.push(op.data);
+        m.push(data);
       }
     } else if (executing || (opcode >= O.OP_IF && opcode <= O.OP_ENDIF)) {
       step(m, opcode, executing, pc, opcodePos);

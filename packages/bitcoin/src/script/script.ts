@@ -53,6 +53,33 @@ export function readScriptOp(script: Uint8Array, pc: number): ScriptOp | null {
   return { opcode, data: script.subarray(p, p + size), pos: pc, next: p + size };
 }
 
+/**
+ * Where the operation at `pc` ends (the next pc), or -1 when a push's length prefix or data
+ * runs past the script: `readScriptOp` without allocating (hot loops).
+ */
+export function scriptOpEnd(script: Uint8Array, pc: number): number {
+  const op = script[pc]!;
+  if (op > Opcode.OP_PUSHDATA4) return pc + 1;
+  const n = script.length;
+  let p = pc + 1;
+  let size: number;
+  if (op < Opcode.OP_PUSHDATA1) size = op;
+  else if (op === Opcode.OP_PUSHDATA1) {
+    if (n - p < 1) return -1;
+    size = script[p]!;
+    p += 1;
+  } else if (op === Opcode.OP_PUSHDATA2) {
+    if (n - p < 2) return -1;
+    size = script[p]! | (script[p + 1]! << 8);
+    p += 2;
+  } else {
+    if (n - p < 4) return -1;
+    size = (script[p]! | (script[p + 1]! << 8) | (script[p + 2]! << 16)) + script[p + 3]! * 2 ** 24;
+    p += 4;
+  }
+  return n - p < size ? -1 : p + size;
+}
+
 /** Iterates the operations of `script`; `ok` is false when iteration stopped at a bad push. */
 export function parseScript(script: Uint8Array): { ops: ScriptOp[]; ok: boolean } {
   const ops: ScriptOp[] = [];

@@ -7,6 +7,7 @@ import {
   isPushOnly,
   MAX_PUBKEYS_PER_MULTISIG,
   readScriptOp,
+  scriptOpEnd,
   witnessProgram,
 } from './script.ts';
 
@@ -20,9 +21,9 @@ export function countScriptSigOps(script: Uint8Array, accurate: boolean): number
   let last = -1;
   let pc = 0;
   while (pc < script.length) {
-    const op = readScriptOp(script, pc);
-    if (!op) break; // counting stops at a truncated push, like Core
-    const c = op.opcode;
+    const next = scriptOpEnd(script, pc);
+    if (next < 0) break; // counting stops at a truncated push, like Core
+    const c = script[pc]!;
     if (c === Opcode.OP_CHECKSIG || c === Opcode.OP_CHECKSIGVERIFY) n++;
     else if (c === Opcode.OP_CHECKMULTISIG || c === Opcode.OP_CHECKMULTISIGVERIFY) {
       n +=
@@ -31,7 +32,7 @@ export function countScriptSigOps(script: Uint8Array, accurate: boolean): number
           : MAX_PUBKEYS_PER_MULTISIG;
     }
     last = c;
-    pc = op.next;
+    pc = next;
   }
   return n;
 }

@@ -7,7 +7,6 @@ import { createExecutionData, evalScript } from './interpreter.ts';
 import { castToBool } from './num.ts';
 import { isOpSuccess, Opcode as O } from './opcodes.ts';
 import {
-  encodeScript,
   isP2SH,
   isPushOnly,
   MAX_SCRIPT_ELEMENT_SIZE,
@@ -124,7 +123,15 @@ function pushScript(data: Uint8Array): Uint8Array {
 }
 
 function p2wpkhScript(program: Uint8Array): Uint8Array {
-  return encodeScript([O.OP_DUP, O.OP_HASH160, program, O.OP_EQUALVERIFY, O.OP_CHECKSIG]);
+  // DUP HASH160 <20-byte program> EQUALVERIFY CHECKSIG, written directly (hot: every P2WPKH input)
+  const s = new Uint8Array(25);
+  s[0] = O.OP_DUP;
+  s[1] = O.OP_HASH160;
+  s[2] = 20;
+  s.set(program, 3);
+  s[23] = O.OP_EQUALVERIFY;
+  s[24] = O.OP_CHECKSIG;
+  return s;
 }
 
 function verifyWitnessProgram(

@@ -3,8 +3,8 @@ import { InvalidArgumentError, KeelError } from '@keel/util';
 import type { ScriptCheckJob } from '../consensus/connectBlock.ts';
 import { scriptFailureReason } from '../consensus/scriptChecks.ts';
 import { fail, OK, type Verdict } from '../consensus/verdict.ts';
-import { encodeTransaction, type Transaction } from '../primitives/transaction.ts';
-import type { BatchRequest, BatchResponse, WireTx, WorkerInit, WorkerReady } from './protocol.ts';
+import { ByteSink, serializeTransaction } from '../primitives/_serialize.ts';
+import type { BatchRequest, BatchResponse, WorkerInit, WorkerReady } from './protocol.ts';
 
 /** A worker thread failed or the pool was used after `close()`: never caused by block data. */
 export class WorkerPoolError extends KeelError {
@@ -103,7 +103,7 @@ class PoolImpl implements ScriptCheckPool {
   }
 
   /** Hands batches to idle workers in order; batches after a failed one are not started. */
-  private dispatch(batches: WireTx[][]): Promise<Verdict> {
+  private dispatch(batches: Uint8Array[]): Promise<Verdict> {
     return new Promise((resolve, reject) => {
       let next = 0;
       let running = 0;
@@ -126,7 +126,9 @@ class PoolImpl implements ScriptCheckPool {
         const id = this.nextId++;
         batchOf.set(id, next);
         running++;
-        w.postMessage({ id, txs: batches[next++]! } satisfies BatchRequest);
+        const data = batches[next++]!;
+        // transferred, not cloned: the batch buffer moves to the worker
+        w.postMessage({ id, data } satisfies BatchRequest, [data.buffer as ArrayBuffer]);
       };
       for (const w of this.workers) {
         w.on('message', (res: BatchResponse) => {
@@ -157,37 +159,60 @@ class PoolImpl implements ScriptCheckPool {
   }
 }
 
+interface PendingTx {
+  job: ScriptCheckJob;
+  bytes: Uint8Array;
+  inputs: number[];
+}
+
 /**
- * Splits jobs into about `target` contiguous batches of similar input counts. Jobs of one
- * transaction stay together so a worker hashes its sighash midstates once.
+ * Splits jobs into about `target` contiguous batches of similar input counts, each packed
+ * into one buffer (protocol.ts). Jobs of one transaction stay together so a worker hashes
+ * its sighash midstates once.
  */
-function makeBatches(jobs: readonly ScriptCheckJob[], target: number): WireTx[][] {
+function makeBatches(jobs: readonly ScriptCheckJob[], target: number): Uint8Array[] {
   const perBatch = Math.max(1, Math.ceil(jobs.length / target));
-  const batches: WireTx[][] = [];
-  let current: WireTx[] = [];
+  const batches: Uint8Array[] = [];
+  let current: PendingTx[] = [];
   let count = 0;
-  let last: { tx: Transaction; wire: WireTx } | undefined;
+  let last: PendingTx | undefined;
   for (const job of jobs) {
-    if (!last || last.tx !== job.tx || last.wire.flags !== job.flags) {
+    if (!last || last.job.tx !== job.tx || last.job.flags !== job.flags) {
       if (count >= perBatch) {
-        batches.push(current);
+        batches.push(packBatch(current));
         current = [];
         count = 0;
       }
-      const wire: WireTx = {
-        txIndex: job.txIndex,
-        tx: encodeTransaction(job.tx),
-        spentValues: job.spentOutputs.map((o) => o.value),
-        spentScripts: job.spentOutputs.map((o) => o.scriptPubKey),
-        inputs: [],
-        flags: job.flags,
-      };
-      current.push(wire);
-      last = { tx: job.tx, wire };
+      last = { job, bytes: serializeTransaction(job.tx, true), inputs: [] };
+      current.push(last);
     }
-    last.wire.inputs.push(job.inputIndex);
+    last.inputs.push(job.inputIndex);
     count++;
   }
-  if (current.length) batches.push(current);
+  if (current.length) batches.push(packBatch(current));
   return batches;
+}
+
+function packBatch(txs: readonly PendingTx[]): Uint8Array {
+  let size = 0;
+  for (const t of txs) {
+    size += 16 + t.bytes.length + 4 * t.inputs.length + 4;
+    for (const o of t.job.spentOutputs) size += 12 + o.scriptPubKey.length;
+  }
+  const s = new ByteSink(new Uint8Array(size));
+  for (const t of txs) {
+    s.u32(t.job.txIndex);
+    s.u32(t.job.flags >>> 0);
+    s.u32(t.bytes.length);
+    s.bytes(t.bytes);
+    s.u32(t.job.spentOutputs.length);
+    for (const o of t.job.spentOutputs) {
+      s.i64(o.value);
+      s.u32(o.scriptPubKey.length);
+      s.bytes(o.scriptPubKey);
+    }
+    s.u32(t.inputs.length);
+    for (const i of t.inputs) s.u32(i);
+  }
+  return s.buf;
 }

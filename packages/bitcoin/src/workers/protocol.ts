@@ -1,22 +1,17 @@
 /**
- * Messages between the script-check pool and its workers. A batch carries whole
- * transactions (serialized once) with the outputs they spend and the inputs to check, so
- * each worker computes a transaction's sighash midstates once.
+ * Messages between the script-check pool and its workers. A batch is one packed buffer,
+ * transferred (not copied) to the worker: whole transactions (serialized once) with the
+ * outputs they spend and the inputs to check, so each worker computes a transaction's
+ * sighash midstates once and the structured clone sees a single ArrayBuffer.
+ *
+ * Layout (little-endian), repeated until the end of the buffer, per transaction:
+ *   u32 txIndex, u32 flags, u32 txLength, tx (serialized with witness),
+ *   u32 spentCount, spentCount × (i64 value, u32 scriptLength, script),
+ *   u32 inputCount, inputCount × u32 inputIndex (ascending)
  */
-export interface WireTx {
-  txIndex: number;
-  /** The transaction, serialized with witness. */
-  tx: Uint8Array;
-  spentValues: bigint[];
-  spentScripts: Uint8Array[];
-  /** Input indexes to verify, ascending. */
-  inputs: number[];
-  flags: number;
-}
-
 export interface BatchRequest {
   id: number;
-  txs: WireTx[];
+  data: Uint8Array;
 }
 
 export interface BatchResponse {

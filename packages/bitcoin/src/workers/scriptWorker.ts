@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadSecp256k1Backend } from '@keel/crypto/secp256k1';
+import { BufferReader } from '@keel/util';
 import { runScriptCheck } from '../consensus/scriptChecks.ts';
 import { decodeTransaction, type TxOut } from '../primitives/transaction.ts';
 import { precomputeTxData } from '../script/sighash.ts';
@@ -29,20 +30,27 @@ function runBatch(
 ): BatchResponse {
   let checked = 0;
   try {
-    for (const w of req.txs) {
-      const tx = decodeTransaction(w.tx);
-      const spentOutputs: TxOut[] = w.spentValues.map((value, i) => ({
-        value,
-        scriptPubKey: w.spentScripts[i]!,
-      }));
+    const r = new BufferReader(req.data);
+    while (r.remaining > 0) {
+      const txIndex = r.u32le();
+      const flags = r.u32le();
+      const tx = decodeTransaction(r.bytes(r.u32le(), 'transaction'));
+      const nSpent = r.u32le();
+      const spentOutputs: TxOut[] = new Array(nSpent);
+      for (let i = 0; i < nSpent; i++) {
+        const value = r.i64le();
+        spentOutputs[i] = { value, scriptPubKey: r.bytes(r.u32le(), 'scriptPubKey') };
+      }
       const txData = precomputeTxData(tx, spentOutputs);
-      for (const inputIndex of w.inputs) {
-        const job = { txIndex: w.txIndex, inputIndex, tx, spentOutputs, flags: w.flags };
-        const r = runScriptCheck(job, txData, backend);
+      const nInputs = r.u32le();
+      for (let k = 0; k < nInputs; k++) {
+        const inputIndex = r.u32le();
+        const job = { txIndex, inputIndex, tx, spentOutputs, flags };
+        const v = runScriptCheck(job, txData, backend);
         checked++;
-        if (!r.ok) {
-          const error = r.detail ?? r.reason;
-          return { id: req.id, checked, failure: { txIndex: w.txIndex, inputIndex, error } };
+        if (!v.ok) {
+          const error = v.detail ?? v.reason;
+          return { id: req.id, checked, failure: { txIndex, inputIndex, error } };
         }
       }
     }

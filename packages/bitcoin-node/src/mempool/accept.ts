@@ -203,53 +203,74 @@ function checkSequenceLocks(p: Prepared, ctx: AcceptContext): AcceptRejected | u
   return undefined;
 }
 
-/** Core's CalculateMemPoolAncestors limits, with its one-conflict RBF allowance. */
+interface ChainLimits {
+  ancestorCount: number;
+  ancestorSize: number;
+  descendantCount: number;
+  descendantSize: number;
+}
+
+/** Core's CalculateMemPoolAncestors with limits: the first limit broken, or undefined. */
+function chainLimitError(
+  ancestors: ReadonlySet<MempoolEntry>,
+  vsize: number,
+  lim: ChainLimits,
+): string | undefined {
+  if (ancestors.size + 1 > lim.ancestorCount) {
+    return `too many unconfirmed ancestors [limit: ${lim.ancestorCount}]`;
+  }
+  if (totals(ancestors).vsize + vsize > lim.ancestorSize) {
+    return `exceeds ancestor size limit [limit: ${lim.ancestorSize}]`;
+  }
+  for (const a of ancestors) {
+    const d = totals(withDescendants(a));
+    const id = bytesToHex(a.txid.slice().reverse());
+    if (d.count + 1 > lim.descendantCount) {
+      return `too many descendants for tx ${id} [limit: ${lim.descendantCount}]`;
+    }
+    if (d.vsize + vsize > lim.descendantSize) {
+      return `exceeds descendant size limit for tx ${id} [limit: ${lim.descendantSize}]`;
+    }
+  }
+  return undefined;
+}
+
+/** Core's EXTRA_DESCENDANT_TX_SIZE_LIMIT: the CPFP carve-out's size cap (vbytes). */
+export const EXTRA_DESCENDANT_TX_SIZE_LIMIT = 10_000;
+
+/**
+ * Chain limits as Core 30's PreChecks applies them: the one-conflict allowance for
+ * replacements, then — on failure — the CPFP carve-out (a small non-TRUC transaction with a
+ * single unconfirmed ancestor may be one descendant over the limit).
+ */
 function checkChainLimits(
   env: AcceptEnv,
   p: Prepared,
   vsize: number,
 ): { ancestors: Set<MempoolEntry> } | AcceptRejected {
-  const lim = env.policy;
-  let descCount = lim.descendantLimit;
-  let descSize = lim.descendantSizeLimitVBytes;
+  const lim: ChainLimits = {
+    ancestorCount: env.policy.ancestorLimit,
+    ancestorSize: env.policy.ancestorSizeLimitVBytes,
+    descendantCount: env.policy.descendantLimit,
+    descendantSize: env.policy.descendantSizeLimitVBytes,
+  };
   if (p.conflicts.size === 1) {
     const [c] = p.conflicts;
-    descCount += 1;
-    descSize += totals(withDescendants(c!)).vsize;
+    lim.descendantCount += 1;
+    lim.descendantSize += totals(withDescendants(c!)).vsize;
   }
   const ancestors = ancestorsOf(p.parents);
-  if (ancestors.size + 1 > lim.ancestorLimit) {
-    return reject(
-      'mempool-policy',
-      'too-long-mempool-chain',
-      `too many unconfirmed ancestors [limit: ${lim.ancestorLimit}]`,
-    );
-  }
-  if (totals(ancestors).vsize + vsize > lim.ancestorSizeLimitVBytes) {
-    return reject(
-      'mempool-policy',
-      'too-long-mempool-chain',
-      `exceeds ancestor size limit [limit: ${lim.ancestorSizeLimitVBytes}]`,
-    );
-  }
-  for (const a of ancestors) {
-    const d = totals(withDescendants(a));
-    if (d.count + 1 > descCount) {
-      return reject(
-        'mempool-policy',
-        'too-long-mempool-chain',
-        `too many descendants for tx ${bytesToHex(a.txid.slice().reverse())} [limit: ${descCount}]`,
-      );
-    }
-    if (d.vsize + vsize > descSize) {
-      return reject(
-        'mempool-policy',
-        'too-long-mempool-chain',
-        `exceeds descendant size limit for tx ${bytesToHex(a.txid.slice().reverse())} [limit: ${descSize}]`,
-      );
-    }
-  }
-  return { ancestors };
+  const error = chainLimitError(ancestors, vsize, lim);
+  if (error === undefined) return { ancestors };
+  const carveOut: ChainLimits = {
+    ancestorCount: 2,
+    ancestorSize: lim.ancestorSize,
+    descendantCount: lim.descendantCount + 1,
+    descendantSize: lim.descendantSize + EXTRA_DESCENDANT_TX_SIZE_LIMIT,
+  };
+  const eligible = vsize <= EXTRA_DESCENDANT_TX_SIZE_LIMIT && p.tx.version !== 3;
+  if (eligible && chainLimitError(ancestors, vsize, carveOut) === undefined) return { ancestors };
+  return reject('mempool-policy', 'too-long-mempool-chain', error);
 }
 
 /** Fee floors: the rolling mempool minimum, then the min relay fee (Core's CheckFeeRate). */

@@ -143,18 +143,41 @@ test('ancestor and descendant limits: too-long-mempool-chain at 25', () => {
     'too-long-mempool-chain',
     /too many unconfirmed ancestors \[limit: 25\]/,
   );
-  // A parent with 24 children is a 25-transaction package; a 25th child is one too many.
+  // A parent with 24 children is a 25-transaction package. A 25th child only gets in through
+  // the CPFP carve-out (one ancestor, small, not TRUC); a 26th is one too many.
   const pool2 = f.core();
   const fan = f.spend(
-    [f.fund(2_000_000n)],
-    Array.from({ length: 26 }, () => 50_000n),
+    [f.fund(3_000_000n)],
+    Array.from({ length: 27 }, () => 50_000n),
   );
   ok(pool2.accept(fan, f.ctx()));
   for (let i = 0; i < 24; i++) ok(pool2.accept(f.spend([f.out(fan, i)], [49_000n]), f.ctx()));
   rejected(
-    pool2.accept(f.spend([f.out(fan, 24)], [49_000n]), f.ctx()),
+    pool2.accept(
+      f.spend([f.out(fan, 24)], [49_000n], (t) => {
+        t.version = 3;
+      }),
+      f.ctx(),
+    ),
+    'too-long-mempool-chain', // a v3 child gets no carve-out
+  );
+  ok(pool2.accept(f.spend([f.out(fan, 24)], [49_000n]), f.ctx()));
+  rejected(
+    pool2.accept(f.spend([f.out(fan, 25)], [49_000n]), f.ctx()),
     'too-long-mempool-chain',
     /too many descendants for tx [0-9a-f]{64} \[limit: 25\]/,
+  );
+  // Without a carve-out: a grandchild has two ancestors.
+  const pool4 = f.core({ descendantLimit: 2 });
+  const g0 = f.spend([f.fund(200_000n)], [90_000n, 90_000n]);
+  ok(pool4.accept(g0, f.ctx()));
+  const g1 = f.spend([f.out(g0, 0)], [89_000n]);
+  ok(pool4.accept(g1, f.ctx()));
+  ok(pool4.accept(f.spend([f.out(g0, 1)], [89_000n]), f.ctx())); // carve-out: 3 > 2 by one
+  rejected(
+    pool4.accept(f.spend([f.out(g1)], [88_000n]), f.ctx()),
+    'too-long-mempool-chain',
+    /too many descendants/,
   );
   // Size limits: 101,000 vbytes by default; a small limit shows the rule.
   const pool3 = f.core({ ancestorSizeLimitVBytes: 200 });

@@ -1,6 +1,7 @@
 import type { ConformanceSuite } from '@keel/conformance';
 import { ethBlockchainSuite } from './suites/ethBlockchain.ts';
 import { ethRlpSuite } from './suites/ethRlp.ts';
+import { ethStateSuite } from './suites/ethState.ts';
 import { ethTrieSuite } from './suites/ethTrie.ts';
 import { ethTxSuite } from './suites/ethTx.ts';
 // one import per suite
@@ -10,6 +11,7 @@ export const evmSuites: readonly ConformanceSuite[] = [
   ethRlpSuite,
   ethTrieSuite,
   ethTxSuite,
+  ethStateSuite,
   ethBlockchainSuite,
   // one entry per suite
 ];

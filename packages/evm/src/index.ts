@@ -56,6 +56,11 @@ export {
   rlpBytesToBigint,
   rlpList,
 } from './rlp/index.ts';
+export {
+  createMemoryWorldState,
+  EMPTY_CODE_HASH,
+  type MemoryWorldState,
+} from './state/memoryState.ts';
 export type { AccountHeader, AccountInit, WorldState } from './state/types.ts';
 export {
   EMPTY_TRIE_ROOT,
@@ -96,6 +101,7 @@ export type {
   Transaction,
   TxType,
 } from './tx/types.ts';
+export { create2Address, createAddress, runTx, systemCall } from './vm/index.ts';
 export {
   type BlockEnv,
   InvalidTxReason,

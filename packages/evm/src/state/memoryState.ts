@@ -313,6 +313,14 @@ class MemoryWorldState implements WorldState {
     return trieRoot(entries);
   }
 
+  copy(): MemoryWorldState {
+    const c = new MemoryWorldState();
+    for (const [k, a] of this.accounts) {
+      c.accounts.set(k, { ...a, storage: new Map(a.storage), orig: undefined, origTx: -1 });
+    }
+    return c;
+  }
+
   /** Every account with its storage (for dumps and tests). */
   *entries(): IterableIterator<[Address, AccountInit]> {
     for (const [k, a] of this.accounts) {

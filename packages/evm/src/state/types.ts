@@ -86,4 +86,7 @@ export interface WorldState {
 
   /** The Merkle-Patricia root of all accounts (committing storage tries). */
   stateRoot(): Uint8Array;
+
+  /** An independent copy of the accounts (between transactions: no journal, no tx sets). */
+  copy(): WorldState;
 }

@@ -497,7 +497,8 @@ export function exec(ctx: TxContext, f: Frame): Frame | null {
           const end = rangeEnd(off, size);
           if ((gas -= memCost(f, end)) < 0) gas = refill(f, gas);
           memGrow(f, end);
-          f.output = end === 0 ? EMPTY : f.mem.slice(Number(off), end);
+          // A view: this frame's memory is never written again.
+          f.output = end === 0 ? EMPTY : f.mem.subarray(Number(off), end);
           f.end = op === 0xf3 ? END_SUCCESS : END_REVERT;
           f.gas = gas;
           return null;

@@ -108,7 +108,8 @@ export function enterCall(ctx: TxContext, f: Frame, transferValue: boolean): boo
     const r = pre(f.data, f.gasLeft(), ctx.precompileCtx);
     if (r.ok) {
       f.setGas(f.gasLeft() - r.gasUsed);
-      f.output = r.output;
+      // The output may be a view of the input, itself a view of the caller's memory.
+      f.output = r.output.buffer === f.data.buffer ? r.output.slice() : r.output;
       f.end = END_SUCCESS;
     } else {
       f.setGas(0n);
@@ -152,7 +153,7 @@ export function leaveFrame(ctx: TxContext, f: Frame): void {
       failHalt(f, 'code size limit');
     } else {
       f.setGas(f.gasLeft() - cost);
-      ctx.state.setCode(f.address, out);
+      ctx.state.setCode(f.address, out.slice());
       f.output = EMPTY;
     }
   }
@@ -245,7 +246,8 @@ export function opCall(ctx: TxContext, f: Frame, op: number): Frame | null {
     push(f, 0n);
     return null;
   }
-  const data = inEnd === 0 ? EMPTY : f.mem.slice(Number(inOff), inEnd);
+  // A view, not a copy: the caller's memory cannot change while the callee runs.
+  const data = inEnd === 0 ? EMPTY : f.mem.subarray(Number(inOff), inEnd);
   const code = s.getCode(target);
   let child: Frame;
   if (op === 0xf1 || op === 0xfa) {
@@ -315,7 +317,7 @@ export function opCreate(ctx: TxContext, f: Frame, op: number): Frame | null {
   memGrow(f, end);
   if (Number(size) > ctx.fork.maxInitcodeSize) throw OUT_OF_GAS;
   const s = ctx.state;
-  const initcode = end === 0 ? EMPTY : f.mem.slice(Number(off), end);
+  const initcode = end === 0 ? EMPTY : f.mem.subarray(Number(off), end);
   const nonce = s.getNonce(f.address);
   const address =
     op === 0xf5 ? create2Address(f.address, salt, initcode) : createAddress(f.address, nonce);

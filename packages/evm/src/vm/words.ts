@@ -9,6 +9,11 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 
 /** Big-endian bytes `buf[start, start+len)` as an unsigned integer (bytes past the end read 0). */
 export function readWord(buf: Uint8Array, start: number, len: number): bigint {
+  if (len <= 6 && start + len <= buf.length) {
+    let n = 0;
+    for (let i = start; i < start + len; i++) n = n * 256 + buf[i]!;
+    return BigInt(n);
+  }
   let s = '0x';
   const end = Math.min(start + len, buf.length);
   let i = start;

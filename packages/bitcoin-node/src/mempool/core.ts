@@ -8,6 +8,7 @@ import { COINBASE_MATURITY, isFinalTx } from '@keel/bitcoin/consensus';
 import type { SignatureCache } from '@keel/bitcoin/script';
 import { type CompactTxEntry, type CompactTxSource, ExtraTxnPool } from '@keel/bitcoin-p2p';
 import type { Secp256k1Backend } from '@keel/crypto';
+import { bytesToHex } from '@keel/util';
 import {
   type AcceptContext,
   type AcceptEnv,
@@ -48,6 +49,8 @@ export class MempoolCore implements CompactTxSource {
   readonly orphans: OrphanPool;
   readonly extraTxns: ExtraTxnPool;
   private readonly env: AcceptEnv;
+  /** Reorg re-adds still missing parents (see `blocksDisconnected`). */
+  private reorgPending: Transaction[] = [];
 
   constructor(o: MempoolCoreOptions) {
     this.policy = { ...defaultMempoolPolicy, ...o.policy };
@@ -133,7 +136,10 @@ export class MempoolCore implements CompactTxSource {
 
   /** Core's removeForBlock plus the orphan pool's EraseForBlock. */
   blockConnected(block: Block, now: number, txids = block.txs.map(txid)): BlockConnectedResult {
-    const removed = this.state.removeForBlock(block.txs, txids, now);
+    const removed = [
+      ...this.dropReorgPending(),
+      ...this.state.removeForBlock(block.txs, txids, now),
+    ];
     this.orphans.eraseForBlock(block.txs);
     for (const r of removed) if (r.reason === 'conflict') this.extraTxns.add(r.entry.tx, r.entry);
     return {
@@ -150,12 +156,24 @@ export class MempoolCore implements CompactTxSource {
    * inputs) leave with their descendants, and the pool is expired and trimmed.
    */
   blocksDisconnected(disconnected: readonly Block[], ctx: AcceptContext): RemovedEntry[] {
-    for (let b = disconnected.length - 1; b >= 0; b--) {
-      for (const tx of disconnected[b]!.txs.slice(1)) {
-        this.accept(tx, { ...ctx, bypassLimits: true, testOnly: false });
+    // Oldest block first (Core's order), then retry until nothing more gets in, so callers may
+    // pass the blocks in either order or one call per block.
+    const txs = [...this.reorgPending];
+    for (let b = disconnected.length - 1; b >= 0; b--) txs.push(...disconnected[b]!.txs.slice(1));
+    let pending = txs;
+    for (let progress = true; progress && pending.length > 0; ) {
+      progress = false;
+      const next: Transaction[] = [];
+      for (const tx of pending) {
+        const r = this.accept(tx, { ...ctx, bypassLimits: true, testOnly: false });
+        if (r.ok) progress = true;
+        else if (r.kind === 'missing-inputs') next.push(tx);
       }
+      pending = next;
     }
-    const removed = this.removeForReorg(ctx);
+    // Parents may be in a block disconnected by a later call: keep these until the next block.
+    this.reorgPending = pending;
+    const removed = this.removeForReorg(ctx, new Set(pending.map((t) => bytesToHex(txid(t)))));
     removed.push(...this.state.expire(ctx.now - this.policy.expirySeconds));
     removed.push(
       ...this.state.trimToSize(this.policy.maxMempoolBytes, this.policy.incrementalRelayFee),
@@ -163,7 +181,21 @@ export class MempoolCore implements CompactTxSource {
     return removed;
   }
 
-  private removeForReorg(ctx: AcceptContext): RemovedEntry[] {
+  /** Re-adds that never found their parents: they and their in-pool spenders leave. */
+  private dropReorgPending(): RemovedEntry[] {
+    const removed: RemovedEntry[] = [];
+    for (const tx of this.reorgPending) {
+      const id = txid(tx);
+      for (let vout = 0; vout < tx.outputs.length; vout++) {
+        const spender = this.state.spender({ txid: id, vout });
+        if (spender) removed.push(...this.state.removeRecursive(spender, 'reorg'));
+      }
+    }
+    this.reorgPending = [];
+    return removed;
+  }
+
+  private removeForReorg(ctx: AcceptContext, pendingTxids: ReadonlySet<string>): RemovedEntry[] {
     const next = ctx.tip.height + 1;
     const bad: MempoolEntry[] = [];
     for (const e of this.state.entries()) {
@@ -173,6 +205,7 @@ export class MempoolCore implements CompactTxSource {
       }
       for (const input of e.tx.inputs) {
         if (this.state.get(input.prevout.txid)) continue;
+        if (pendingTxids.has(bytesToHex(input.prevout.txid))) continue;
         const coin = ctx.coin(input.prevout);
         const immature =
           coin?.coinbase &&

@@ -332,3 +332,44 @@ test('orphans: kept when parents are missing, accepted when the parent arrives, 
   pool.orphans.eraseForPeer('peer2');
   assert.equal(pool.orphans.size, 0);
 });
+
+test('a two-block reorg re-adds chained transactions whichever order the blocks come in', () => {
+  for (const order of ['tip-first-calls', 'one-batch'] as const) {
+    const pool = f.core();
+    const coin = f.fund(100_000n);
+    const t1 = f.spend([coin], [90_000n]);
+    const t2 = f.spend([f.out(t1)], [80_000n]);
+    const c = f.spend([f.out(t2)], [70_000n]);
+    const cbA = f.spend([f.fund(1n)], [1n]);
+    const cbB = f.spend([f.fund(1n)], [1n]);
+    const b1: Block = { header: {} as Block['header'], txs: [cbA, t1] };
+    const b2: Block = { header: {} as Block['header'], txs: [cbB, t2] };
+    // Chain state with b1 and b2 connected: only t2's output is unspent; c is in the pool.
+    f.utxo.delete(key(coin.outpoint));
+    const t2out = key({ txid: txid(t2), vout: 0 });
+    f.utxo.set(t2out, {
+      value: 80_000n,
+      scriptPubKey: t2.outputs[0]!.scriptPubKey,
+      height: 502,
+      coinbase: false,
+    });
+    ok(pool.accept(c, f.ctx()));
+    // Both blocks undone by the chainstate.
+    f.utxo.delete(t2out);
+    f.utxo.set(key(coin.outpoint), {
+      value: 100_000n,
+      scriptPubKey: coin.scriptPubKey,
+      height: 100,
+      coinbase: false,
+    });
+    if (order === 'tip-first-calls') {
+      pool.blocksDisconnected([b2], f.ctx());
+      assert.ok(pool.state.get(txid(c)), 'the child waits for its re-added parents');
+      pool.blocksDisconnected([b1], f.ctx());
+    } else {
+      pool.blocksDisconnected([b2, b1], f.ctx());
+    }
+    for (const tx of [t1, t2, c]) assert.ok(pool.state.get(txid(tx)), `${order}: all back`);
+    assert.equal(pool.state.get(txid(c))!.parents.size, 1);
+  }
+});

@@ -70,6 +70,10 @@ export interface ChainListener {
   tip?(entry: BlockIndexEntry): void;
 }
 
+/** Accepted blocks kept decoded for their activation (a download window's worth). */
+const RECENT_BLOCKS = 64;
+const INDEX_WRITE_MS = 2000;
+
 /** Core's minimum age of an assumed-valid block: two weeks of equivalent work below the best header. */
 const ASSUMEVALID_BURY_SECONDS = 14 * 24 * 60 * 60;
 
@@ -91,6 +95,11 @@ export class ChainManager {
   private readonly counters: ConnectCounters = emptyCounters();
   private assumeValidPath: BlockIndexEntry[] | undefined;
   private lastChainFlush: number;
+  private lastIndexWrite = 0;
+  private tipRef: unknown;
+  private tipEntry: BlockIndexEntry | undefined;
+  /** Blocks accepted but maybe not yet connected: activation reads them without decoding. */
+  private readonly recent = new Map<BlockIndexEntry, Block>();
   closed = false;
 
   private constructor(
@@ -144,9 +153,14 @@ export class ChainManager {
     return this.index.getByHash(this.params.genesisHash)!;
   }
 
-  /** The active chain's tip. */
+  /** The active chain's tip (looked up once per tip change: hashing keys is not free). */
   get tip(): BlockIndexEntry {
-    return this.index.getByHash(this.cs.tip.hash)!;
+    const t = this.cs.tip;
+    if (this.tipRef !== t) {
+      this.tipRef = t;
+      this.tipEntry = this.index.getByHash(t.hash)!;
+    }
+    return this.tipEntry!;
   }
 
   get height(): number {
@@ -192,7 +206,7 @@ export class ChainManager {
     if (!e.location) {
       throw new NodeError(NodeErrorCode.STORE, `block ${hashHex(e.hash)} is not stored`);
     }
-    return decodeBlock(this.files.read(e.location));
+    return this.recent.get(e) ?? decodeBlock(this.files.read(e.location));
   }
 
   readRawBlock(e: BlockIndexEntry): Uint8Array {
@@ -291,6 +305,8 @@ export class ChainManager {
     }
     if (!o.requested && entry.chainWork <= this.tip.chainWork) return { status: 'ignored', entry };
     entry.location = this.files.append(encodeBlock(block));
+    this.recent.set(entry, block);
+    if (this.recent.size > RECENT_BLOCKS) this.recent.delete(this.recent.keys().next().value!);
     this.pendingIndex.set(entry.key, entry);
     if (entry.parent && this.haveChain.has(entry.parent)) this.markHaveChain(entry);
     await this.activate();
@@ -455,7 +471,12 @@ export class ChainManager {
       await this.flush();
       return;
     }
-    if (this.pendingIndex.size > 0) await this.cs.db.write(this.takeIndexOps());
+    // index entries need only precede the chainstate flush that relies on them (they go in its
+    // batch); written every 2 s otherwise, so a crash re-downloads at most that much
+    if (this.pendingIndex.size > 0 && this.o.now() - this.lastIndexWrite > INDEX_WRITE_MS) {
+      await this.cs.db.write(this.takeIndexOps());
+      this.lastIndexWrite = this.o.now();
+    }
   }
 
   /** Writes block files, index entries and the chainstate (one atomic batch for the last two). */

@@ -61,6 +61,8 @@ export interface BitcoinNodeOptions {
   /** The pool implementation (default: Core's policy, `../mempool/`; `TxPool` checks consensus only). */
   mempool?: (chain: ChainManager, secp: Secp256k1Backend, now: () => number) => NodeMempool;
   retryMs?: number;
+  /** Core's BLOCK_DOWNLOAD_WINDOW (default 1024; tests shrink it to exercise stalling). */
+  downloadWindow?: number;
   /** Progress lines during IBD (every `progressMs`, default 5 s). */
   onProgress?: (p: {
     height: number;
@@ -149,6 +151,7 @@ export class BitcoinNode {
         ...(o.bind ? { bind: o.bind } : {}),
         randomBytes: (n) => new Uint8Array(randomBytes(n)),
         ...(o.retryMs === undefined ? {} : { retryMs: o.retryMs }),
+        ...(o.downloadWindow === undefined ? {} : { downloadWindow: o.downloadWindow }),
       });
       await this.peers.start();
     }

@@ -88,6 +88,8 @@ export interface PeerManagerOptions {
   /** Randomness for BIP324 keys and garbage (injected). */
   randomBytes: (n: number) => Uint8Array;
   maxConnections?: number;
+  /** Blocks ahead of the tip that may be requested (Core's BLOCK_DOWNLOAD_WINDOW, 1024). */
+  downloadWindow?: number;
   /** Reconnect interval of -connect/-addnode peers (Core: 60 s; lower in tests). */
   retryMs?: number;
   userAgent?: string;
@@ -104,7 +106,6 @@ interface PeerState {
   nextInv: number;
   unconnecting: number;
   stallingSince?: number;
-  stallTimeout: number;
   lastAnnounced?: BlockIndexEntry;
   addnode?: string;
   /** getblocks: the block whose request triggers an inv of our tip. */
@@ -147,6 +148,8 @@ export class PeerManager implements NetControl {
   private readonly log: Logger;
   private readonly ownNonces = new Set<bigint>();
   private readonly compact: CompactRelay;
+  /** Core's m_block_stalling_timeout: doubles per staller dropped, decays back on deliveries. */
+  private stallTimeout: number = P2P_LIMITS.stallTimeoutMs;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly o: PeerManagerOptions) {
@@ -283,7 +286,6 @@ export class PeerManager implements NetControl {
       txQueue: new Map(),
       nextInv: 0,
       unconnecting: 0,
-      stallTimeout: P2P_LIMITS.stallTimeoutMs,
       syncedHeaders: -1,
       syncedBlocks: -1,
       ...(addnode ? { addnode } : {}),
@@ -464,6 +466,9 @@ export class PeerManager implements NetControl {
       p.inflight.delete(k);
       this.inflight.delete(k);
       p.stallingSince = undefined;
+      if (this.stallTimeout > P2P_LIMITS.stallTimeoutMs) {
+        this.stallTimeout = Math.max(P2P_LIMITS.stallTimeoutMs, this.stallTimeout * 0.85);
+      }
     }
     const r = await this.chain.acceptBlock(block, { requested });
     if (r.status === 'invalid') {
@@ -675,7 +680,7 @@ export class PeerManager implements NetControl {
     if (target.chainWork <= chain.tip.chainWork) return;
     const free = P2P_LIMITS.blocksInFlightPerPeer - p.inflight.size;
     if (free <= 0) return;
-    const windowEnd = chain.height + P2P_LIMITS.downloadWindow;
+    const windowEnd = chain.height + (this.o.downloadWindow ?? P2P_LIMITS.downloadWindow);
     // the path from the fork with our active chain up to the target, within the window
     const path: BlockIndexEntry[] = [];
     let e: BlockIndexEntry | undefined = target;
@@ -695,7 +700,11 @@ export class PeerManager implements NetControl {
         continue;
       }
       // the next block, announced after IBD: ask for it compact (BIP152 low-bandwidth)
-      const compact = p.info?.compact && b.parent === chain.tip && !this.o.isInitialBlockDownload();
+      const compact =
+        p.info?.compact &&
+        b === target &&
+        b.parent === chain.tip &&
+        !this.o.isInitialBlockDownload();
       want.push({
         type: compact ? InvType.MSG_CMPCT_BLOCK : InvType.MSG_WITNESS_BLOCK,
         hash: b.hash,
@@ -717,7 +726,8 @@ export class PeerManager implements NetControl {
 
   private checkTimeouts(now: number): void {
     for (const p of this.conns.values()) {
-      if (p.stallingSince !== undefined && now - p.stallingSince > p.stallTimeout) {
+      if (p.stallingSince !== undefined && now - p.stallingSince > this.stallTimeout) {
+        this.stallTimeout = Math.min(this.stallTimeout * 2, P2P_LIMITS.stallTimeoutMaxMs);
         this.log.warn(
           { peer: p.conn.id, addr: p.conn.address },
           'peer is stalling block download, disconnecting',

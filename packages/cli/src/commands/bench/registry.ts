@@ -38,6 +38,16 @@ export const benches: Readonly<
       'Bitcoin replay of a generated regtest chain: blocks/s, inputs/s, signature share of CPU, cache hit rate, peak RSS per dbcache',
     load: () => import('@keel/bitcoin-node/bench').then((m) => m.main),
   },
+  p2p: {
+    description:
+      'Bitcoin IBD of a 2,000-block regtest chain of signed spends from a keel peer over loopback (blocks/s, inputs/s; anchor: replay of the same blocks), BIP152 bytes compact vs full, mempool admission p50/p99',
+    load: () => import('@keel/bitcoin-node/bench-p2p').then((m) => m.main),
+  },
+  minisketch: {
+    description:
+      'minisketch: decode of a 32-bit capacity-128 sketch with 128 differences and sketch creation per element, beside libminisketch (g++ generic and CLMUL) in the same run',
+    load: () => import('@keel/minisketch/bench').then((m) => m.main),
+  },
   stratum: {
     description:
       'Stratum V2: bytes on the wire vs SV1, shares validated/s, handshakes/s, 10k-connection load',

@@ -157,24 +157,27 @@ export class MempoolState {
   trimToSize(limitBytes: number, incrementalRelayFee: FeeRatePerKvB): RemovedEntry[] {
     const removed: RemovedEntry[] = [];
     while (this.byTxid.size > 0 && this.usageBytes > limitBytes) {
-      let worst:
-        | { entry: MempoolEntry; fee: bigint; vsize: number; pkg: Set<MempoolEntry> }
-        | undefined;
+      let worst: { entry: MempoolEntry; fee: bigint; vsize: number } | undefined;
       for (const e of this.byTxid.values()) {
-        const pkg = withDescendants(e);
-        const t = totals(pkg);
-        // Descendant score: max(own feerate, package feerate).
-        const useOwn = feeRateLess(t.fee, t.vsize, e.fee, e.vsize);
-        const fee = useOwn ? e.fee : t.fee;
-        const vsize = useOwn ? e.vsize : t.vsize;
-        if (!worst || feeRateLess(fee, vsize, worst.fee, worst.vsize)) {
-          worst = { entry: e, fee, vsize, pkg };
+        // A childless entry's score is its own feerate: no descendant walk needed.
+        let fee = e.fee;
+        let vsize = e.vsize;
+        if (e.children.size > 0) {
+          const t = totals(withDescendants(e));
+          // Descendant score: max(own feerate, package feerate).
+          if (!feeRateLess(t.fee, t.vsize, e.fee, e.vsize)) {
+            fee = t.fee;
+            vsize = t.vsize;
+          }
         }
+        if (!worst || feeRateLess(fee, vsize, worst.fee, worst.vsize))
+          worst = { entry: e, fee, vsize };
       }
-      const pkgTotals = totals(worst!.pkg);
+      const pkg = withDescendants(worst!.entry);
+      const pkgTotals = totals(pkg);
       const rate = feeRateOf(pkgTotals.fee, pkgTotals.vsize) + incrementalRelayFee;
       this.trackPackageRemoved(rate);
-      removed.push(...this.removeSet(worst!.pkg, 'sizelimit'));
+      removed.push(...this.removeSet(pkg, 'sizelimit'));
     }
     return removed;
   }

@@ -354,3 +354,18 @@ test("script failures: mempool-script-verify-flag-failed with Core's error text 
   );
   assert.equal(broken.ok ? '' : broken.kind, 'consensus');
 });
+
+test('sigops: cost over 16,000 is bad-txns-too-many-sigops; dense sigops raise the vsize', () => {
+  const loose = f.core({ requireStandard: false });
+  const multisigs = (n: number) => ({ value: 1000n, scriptPubKey: new Uint8Array(n).fill(0xae) });
+  // Each bare CHECKMULTISIG costs 20 legacy sigops × 4.
+  rejected(
+    loose.accept(f.spend([f.fund(50_000n)], [40_000n, multisigs(201)]), f.ctx()),
+    'bad-txns-too-many-sigops',
+  );
+  const r = loose.accept(f.spend([f.fund(50_000n)], [40_000n, multisigs(100)]), f.ctx());
+  assert.ok(r.ok);
+  assert.equal(r.entry.sigopCost, 100 * 20 * 4 + 1);
+  // vsize = max(weight, sigop cost × 20 bytes) / 4
+  assert.equal(r.entry.vsize, Math.ceil((r.entry.sigopCost * 20) / 4));
+});

@@ -13,25 +13,21 @@ const BLOCK_HASH_WINDOW = 256n;
 export interface BlockchainOptions {
   readonly config: ChainConfig;
   readonly genesis: BlockHeader;
-  /**
-   * Builds the genesis state. Called once at the start and again to rebuild the head state
-   * after a rejected block (applying a block mutates the state in place).
-   */
-  readonly genesisState: () => WorldState;
+  /** The state after genesis (the chain keeps it; a block is applied to a `copy()` of its parent's). */
+  readonly genesisState: WorldState;
   readonly kzg?: KzgBackend | undefined;
 }
 
 /**
- * A single-branch chain over one world state: blocks are imported on the head only (no reorgs;
- * a block whose parent is not the head is rejected). A rejected block leaves the chain as it
- * was: the head state is rebuilt from genesis by re-applying the accepted blocks.
+ * A single-branch chain: blocks are imported on the head only (no reorgs; a block whose parent
+ * is not the head is rejected). Each block is applied to a copy of the head state, so a
+ * rejected block leaves the chain as it was.
  */
 export class Blockchain {
   readonly config: ChainConfig;
   private readonly opts: BlockchainOptions;
   private readonly headers: BlockHeader[];
   private readonly hashes: Uint8Array[];
-  private readonly accepted: Block[] = [];
   private current: WorldState;
 
   constructor(opts: BlockchainOptions) {
@@ -39,7 +35,7 @@ export class Blockchain {
     this.config = opts.config;
     this.headers = [opts.genesis];
     this.hashes = [headerHash(opts.genesis)];
-    this.current = opts.genesisState();
+    this.current = opts.genesisState;
   }
 
   get head(): BlockHeader {
@@ -73,32 +69,14 @@ export class Blockchain {
     const number = block.header.number;
     const getBlockHash = (n: bigint) =>
       n < number && n >= number - BLOCK_HASH_WINDOW ? this.blockHash(n) : undefined;
-    let result: ApplyBlockResult;
-    try {
-      result = applyBlock(this.current, block, parent, this.config, {
-        getBlockHash,
-        kzg: this.opts.kzg,
-      });
-    } catch (e) {
-      this.rebuild();
-      throw e;
-    }
-    this.accepted.push(block);
+    const next = this.current.copy();
+    const result = applyBlock(next, block, parent, this.config, {
+      getBlockHash,
+      kzg: this.opts.kzg,
+    });
+    this.current = next;
     this.headers.push(block.header);
     this.hashes.push(headerHash(block.header));
     return result;
-  }
-
-  private rebuild(): void {
-    const state = this.opts.genesisState();
-    this.accepted.forEach((block, i) => {
-      const number = block.header.number;
-      applyBlock(state, block, this.headers[i]!, this.config, {
-        getBlockHash: (n) =>
-          n < number && n >= number - BLOCK_HASH_WINDOW ? this.blockHash(n) : undefined,
-        kzg: this.opts.kzg,
-      });
-    });
-    this.current = state;
   }
 }

@@ -98,7 +98,7 @@ function runTest(ctx: SuiteContext, t: BlockchainTest): void {
   const chain = new Blockchain({
     config,
     genesis,
-    genesisState: () => createMemoryWorldState(accountsOf(t.pre)),
+    genesisState: createMemoryWorldState(accountsOf(t.pre)),
   });
   ctx.expectEqual(`0x${bytesToHex(chain.headHash)}`, t.genesisBlockHeader.hash, 'genesis hash');
   ctx.expectEqual(

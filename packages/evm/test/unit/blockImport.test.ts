@@ -46,7 +46,7 @@ function load(dir: string): { chain: Blockchain; blocks: Block[]; raw: string[];
   const chain = new Blockchain({
     config: chainConfigForTestNetwork(t.network)!,
     genesis,
-    genesisState: () => createMemoryWorldState(accounts),
+    genesisState: createMemoryWorldState(accounts),
   });
   const raw = t.blocks.map((b) => b.rlp.slice(2));
   return { chain, blocks: raw.map((r) => decodeBlock(hexToBytes(r))), raw, t };

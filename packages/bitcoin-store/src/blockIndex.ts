@@ -63,6 +63,12 @@ export class BlockIndex {
     }
     this.insert(header, hash, location);
     const e = this.byKey.get(key)!;
+    if (key === bytesToHex(this.params.genesisHash)) {
+      e.height = 0;
+      e.chainWork = blockWork(header.bits);
+      this.unlinked -= this.linkFrom(e);
+      return e;
+    }
     const parent = this.byKey.get(bytesToHex(header.prevBlock));
     this.unlinked++;
     if (parent && parent.height >= 0) {

@@ -96,3 +96,31 @@ test('a longer branch reorgs the chain; an invalid block is rejected and its bra
   assert.ok(cm.bestHeader.invalid === undefined);
   await cm.close();
 });
+
+test('--assumevalid: scripts of blocks buried two weeks of work below an assumed block are not run (as Core)', async () => {
+  // a block with a broken signature at 102, then 2,030 blocks on top (> 2016 × 600 s of work)
+  const c = baseChain(0, 21);
+  c.mine({ txs: 1, tamper: (txs) => void (txs[0]!.outputs[0]!.value -= 1n) });
+  for (let i = 0; i < 2030; i++) c.mine();
+  const headers = c.blocks.map((b) => b.header);
+  const run = async (assumeValid: Uint8Array | undefined) => {
+    const cm = await ChainManager.open({
+      datadir: join(tmp.path, `av${n++}`),
+      network: 'regtest',
+      secp: backend,
+      now: () => Date.now(),
+      assumeValid,
+    });
+    assert.equal(cm.acceptHeaders(headers).error, undefined);
+    for (const b of c.blocks) {
+      const r = await cm.acceptBlock(b, { requested: true });
+      if (r.status === 'invalid') break;
+    }
+    const h = cm.height;
+    await cm.close();
+    return h;
+  };
+  assert.equal(await run(c.tipHash), c.height);
+  // without it the bad signature stops the chain at 101
+  assert.equal(await run(undefined), 101);
+});

@@ -124,14 +124,7 @@ export class Minisketch {
   }
 
   private addSmall(value: number): void {
-    const s = this.small!;
-    const f = smallField(this.bits);
-    const mul = f.prepareScratch(f.sqr(value));
-    let e = value;
-    for (let i = 0; i < s.length; i++) {
-      s[i] = s[i]! ^ e;
-      e = f.mulPrepared(mul, e);
-    }
+    smallField(this.bits).addOddPowers(this.small!, value);
   }
 
   private addWide(value: bigint): void {

@@ -13,15 +13,16 @@ export class SmallField implements GF<number, Int32Array> {
   readonly bits: number;
   readonly zero = 0;
   readonly one = 1;
-  private readonly top: number;
+  private readonly topShift: number;
   private readonly modulus: number;
   private readonly sqrTable: Int32Array;
   private readonly qrtTable: Int32Array;
   private readonly scratch = new Int32Array(128);
+  private readonly scratch2 = new Int32Array(128);
 
   constructor(bits: number) {
     this.bits = bits;
-    this.top = (1 << (bits - 1)) | 0;
+    this.topShift = bits - 1;
     // x^bits falls off the int32 for 32 bits; for fewer it is cleared by the XOR.
     this.modulus = Number(BigInt.asIntN(32, fieldModulus(bits)));
     const sqrImages: number[] = [];
@@ -46,15 +47,19 @@ export class SmallField implements GF<number, Int32Array> {
   }
 
   mul2(a: number): number {
-    return (a & this.top) !== 0 ? (a << 1) ^ this.modulus : a << 1;
+    // Branch-free: the top bit decides data-dependently, so a branch would mispredict half
+    // the time (this is the inner step of every table build).
+    return (a << 1) ^ (this.modulus & -((a >>> this.topShift) & 1));
   }
 
   mul(a: number, b: number): number {
     let r = 0;
     let x = a;
+    const m = this.modulus;
+    const sh = this.topShift;
     for (let y = b >>> 0; y !== 0; y >>>= 1) {
-      if ((y & 1) !== 0) r ^= x;
-      x = (x & this.top) !== 0 ? (x << 1) ^ this.modulus : x << 1;
+      r ^= x & -(y & 1);
+      x = (x << 1) ^ (m & -((x >>> sh) & 1));
     }
     return r;
   }
@@ -97,17 +102,43 @@ export class SmallField implements GF<number, Int32Array> {
     return this.fillTable(this.scratch, a);
   }
 
+  /**
+   * s[i] ^= v^(2i+1) for every i (adding v to a sketch). Four interleaved chains stepping by
+   * v^8 instead of one stepping by v^2: the products no longer wait on each other.
+   */
+  addOddPowers(s: Int32Array, v: number): void {
+    const n = s.length;
+    const t2 = this.fillTable(this.scratch, this.sqr(v));
+    if (n < 8) {
+      let e = v;
+      for (let i = 0; i < n; i++) {
+        s[i] = s[i]! ^ e;
+        e = this.mulPrepared(t2, e);
+      }
+      return;
+    }
+    let e1 = v;
+    let e3 = this.mulPrepared(t2, e1);
+    let e5 = this.mulPrepared(t2, e3);
+    let e7 = this.mulPrepared(t2, e5);
+    const t8 = this.fillTable(this.scratch2, this.sqr(this.sqr(this.sqr(v))));
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      s[i] = s[i]! ^ e1;
+      s[i + 1] = s[i + 1]! ^ e3;
+      s[i + 2] = s[i + 2]! ^ e5;
+      s[i + 3] = s[i + 3]! ^ e7;
+      e1 = mulT(t8, e1);
+      e3 = mulT(t8, e3);
+      e5 = mulT(t8, e5);
+      e7 = mulT(t8, e7);
+    }
+    const rest = [e1, e3, e5];
+    for (let k = 0; i < n; i++, k++) s[i] = s[i]! ^ rest[k]!;
+  }
+
   mulPrepared(t: Int32Array, b: number): number {
-    return (
-      t[b & 15]! ^
-      t[16 + ((b >>> 4) & 15)]! ^
-      t[32 + ((b >>> 8) & 15)]! ^
-      t[48 + ((b >>> 12) & 15)]! ^
-      t[64 + ((b >>> 16) & 15)]! ^
-      t[80 + ((b >>> 20) & 15)]! ^
-      t[96 + ((b >>> 24) & 15)]! ^
-      t[112 + (b >>> 28)]!
-    );
+    return mulT(t, b);
   }
 
   solveQuadratic(c: number): number | undefined {
@@ -134,12 +165,14 @@ export class SmallField implements GF<number, Int32Array> {
 
   private fillTable(t: Int32Array, a: number): Int32Array {
     const nibbles = (this.bits + 3) >> 2;
+    const m = this.modulus;
+    const sh = this.topShift;
     let base = a;
     for (let k = 0; k < nibbles; k++) {
       const o = k * 16;
-      const b1 = this.mul2(base);
-      const b2 = this.mul2(b1);
-      const b3 = this.mul2(b2);
+      const b1 = (base << 1) ^ (m & -((base >>> sh) & 1));
+      const b2 = (b1 << 1) ^ (m & -((b1 >>> sh) & 1));
+      const b3 = (b2 << 1) ^ (m & -((b2 >>> sh) & 1));
       t[o] = 0;
       t[o + 1] = base;
       t[o + 2] = b1;
@@ -148,11 +181,32 @@ export class SmallField implements GF<number, Int32Array> {
       t[o + 5] = b2 ^ base;
       t[o + 6] = b2 ^ b1;
       t[o + 7] = b2 ^ b1 ^ base;
-      for (let j = 0; j < 8; j++) t[o + 8 + j] = t[o + j]! ^ b3;
-      base = this.mul2(b3);
+      t[o + 8] = b3;
+      t[o + 9] = b3 ^ base;
+      t[o + 10] = b3 ^ b1;
+      t[o + 11] = b3 ^ b1 ^ base;
+      t[o + 12] = b3 ^ b2;
+      t[o + 13] = b3 ^ b2 ^ base;
+      t[o + 14] = b3 ^ b2 ^ b1;
+      t[o + 15] = b3 ^ b2 ^ b1 ^ base;
+      base = (b3 << 1) ^ (m & -((b3 >>> sh) & 1));
     }
     return t;
   }
+}
+
+/** b times the element prepared in t (4-bit windows; unused windows of small fields are 0). */
+function mulT(t: Int32Array, b: number): number {
+  return (
+    t[b & 15]! ^
+    t[16 | ((b >>> 4) & 15)]! ^
+    t[32 | ((b >>> 8) & 15)]! ^
+    t[48 | ((b >>> 12) & 15)]! ^
+    t[64 | ((b >>> 16) & 15)]! ^
+    t[80 | ((b >>> 20) & 15)]! ^
+    t[96 | ((b >>> 24) & 15)]! ^
+    t[112 | (b >>> 28)]!
+  );
 }
 
 /** Byte tables (4 x 256) of the GF(2)-linear map sending x^i to images[i]. */

@@ -1,6 +1,10 @@
-import { bytesToHex, utf8ToBytes } from '@keel/util';
+import { EMPTY_TRIE_ROOT, headerHash } from '@keel/evm';
+import { bigIntToBytes, bytesToHex, utf8ToBytes } from '@keel/util';
 import { LedgerError, LedgerErrorCode } from './errors.ts';
+import { buildHeader, type EthBlockView, writeHead } from './evm/block.ts';
+import { evmAccountAddress, META_EVM_CHAIN_ID } from './evm/keys.ts';
 import type { Ledger } from './ledger.ts';
+import type { LedgerParams } from './params.ts';
 import { readAccount, writeAccount } from './state/account.ts';
 import { META_CHAIN_ID } from './state/keys.ts';
 import { LedgerState, StateOverlay } from './state/ledgerState.ts';
@@ -20,7 +24,16 @@ export interface GenesisValidator {
 
 export interface GenesisConfig {
   readonly chainId: string;
+  /**
+   * 32-byte ledger accounts, or 20-byte EVM addresses (the account `0x00 × 12 ‖ address`, see
+   * `evm/keys.ts`: one balance per account).
+   */
   readonly balances: readonly { readonly address: Uint8Array; readonly amount: bigint }[];
+  /**
+   * The EIP-155 chain id of Ethereum transactions (1..2^53-1). Present: the EVM is enabled and
+   * every block gets an Ethereum block view. Absent: native transactions only.
+   */
+  readonly evmChainId?: bigint;
   /** Their stake is created, not taken from `balances`. */
   readonly validators: readonly GenesisValidator[];
 }
@@ -36,19 +49,20 @@ function bad(message: string): LedgerError {
 export function createGenesisState(
   ledger: Ledger,
   config: GenesisConfig,
-): { state: LedgerState; stateRoot: Uint8Array } {
+): { state: LedgerState; stateRoot: Uint8Array; eth?: EthBlockView } {
   if (!/^[\x21-\x7e]{1,32}$/.test(config.chainId))
     throw bad('chainId must be 1..32 printable ASCII characters');
   if (config.validators.length === 0) throw bad('genesis needs at least one validator');
   const overlay = new StateOverlay(LedgerState.empty());
   overlay.set(META_CHAIN_ID, utf8ToBytes(config.chainId));
   for (const [i, b] of config.balances.entries()) {
-    if (!(b.address instanceof Uint8Array) || b.address.length !== 32)
-      throw bad(`balances[${i}].address must be 32 bytes`);
-    const a = readAccount(overlay, b.address);
+    if (!(b.address instanceof Uint8Array) || (b.address.length !== 32 && b.address.length !== 20))
+      throw bad(`balances[${i}].address must be 32 bytes (or 20 for an EVM address)`);
+    const address = b.address.length === 20 ? evmAccountAddress(b.address) : b.address;
+    const a = readAccount(overlay, address);
     const balance = a.balance + b.amount;
     if (b.amount < 0n || balance > MAX_U128) throw bad(`balances[${i}].amount out of range`);
-    writeAccount(overlay, b.address, { ...a, balance });
+    writeAccount(overlay, address, { ...a, balance });
   }
   for (const [i, g] of config.validators.entries()) {
     const v = { ...g, address: g.address ?? g.vrfPublicKey };
@@ -74,12 +88,51 @@ export function createGenesisState(
     config.balances.reduce((t, b) => t + b.amount, 0n) +
     config.validators.reduce((t, v) => t + v.stake, 0n);
   if (supply > MAX_U128) throw bad(`total supply ${supply} exceeds u128`);
+  let eth: EthBlockView | undefined;
+  if (config.evmChainId !== undefined) {
+    const id = config.evmChainId;
+    if (typeof id !== 'bigint' || id < 1n || id > BigInt(Number.MAX_SAFE_INTEGER))
+      throw bad('evmChainId must be 1..2^53-1');
+    overlay.set(META_EVM_CHAIN_ID, bigIntToBytes(id, 8));
+    eth = genesisEthBlock(overlay, ledger.params);
+  }
   const state = overlay.commit();
-  return { state, stateRoot: state.root() };
+  return { state, stateRoot: state.root(), ...(eth ? { eth } : {}) };
 }
 
 /** The chain id recorded in a state (undefined before genesis). */
 export function chainIdOf(state: LedgerState): string | undefined {
   const b = state.get(META_CHAIN_ID);
   return b ? new TextDecoder().decode(b) : undefined;
+}
+
+/** The Ethereum view of block 0 (empty; its state root is the genesis root before this record). */
+function genesisEthBlock(overlay: StateOverlay, params: LedgerParams): EthBlockView {
+  const header = buildHeader({
+    parentHash: new Uint8Array(32),
+    coinbase: new Uint8Array(20),
+    stateRoot: overlay.commit().root(),
+    transactionsRoot: EMPTY_TRIE_ROOT,
+    receiptsRoot: EMPTY_TRIE_ROOT,
+    logsBloom: new Uint8Array(256),
+    number: 0n,
+    gasLimit: BigInt(params.evmBlockGasLimit),
+    gasUsed: 0n,
+    timestamp: 0n,
+    prevRandao: new Uint8Array(32),
+    baseFee: params.evmMinBaseFee,
+    blobGasUsed: 0n,
+    excessBlobGas: 0n,
+  });
+  const hash = headerHash(header);
+  writeHead(overlay, {
+    number: 0n,
+    hash,
+    baseFee: params.evmMinBaseFee,
+    gasUsed: 0n,
+    gasLimit: header.gasLimit,
+    blobGasUsed: 0n,
+    excessBlobGas: 0n,
+  });
+  return { header, hash, transactions: [], size: 600 };
 }

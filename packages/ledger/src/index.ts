@@ -2,6 +2,40 @@
 // @keel/runtime, state commitment with proofs.
 export { InvalidTxError, LedgerError, LedgerErrorCode, TxRejectReason } from './errors.ts';
 export {
+  coinbaseOf,
+  type EthBlockView,
+  type EthReceiptInfo,
+  effectiveGasPrice,
+  nextBaseFee,
+} from './evm/block.ts';
+export type { EthCallParameters, EthCallResult } from './evm/call.ts';
+export {
+  checkEthTxStateless,
+  ETH_TX_TAG,
+  type EthTx,
+  ethMaxCost,
+  ethTxHash,
+  feeCap,
+  isEthTx,
+  wrapEthTx,
+} from './evm/ethTx.ts';
+export {
+  type EthBlockJSON,
+  type EthReceiptJSON,
+  ethBlockToJSON,
+  ethReceiptToJSON,
+} from './evm/json.ts';
+export {
+  type EvmHead,
+  evmAccountAddress,
+  evmAddressOf,
+  evmChainIdOf,
+  evmHeadOf,
+} from './evm/keys.ts';
+export { getEvmAccount, getEvmCode, getEvmStorage } from './evm/queries.ts';
+export { txSender } from './evm/sender.ts';
+export { LedgerWorldState } from './evm/worldState.ts';
+export {
   chainIdOf,
   createGenesisState,
   type GenesisConfig,

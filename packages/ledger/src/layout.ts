@@ -5,7 +5,9 @@ import { LedgerState, type StateWrite } from './state/ledgerState.ts';
 /**
  * How a node keeps the ledger state in a `KvStore` (LMDB in chain-node): every state key
  * under one prefix byte, value as is. The Merkle tree is rebuilt in memory on load. Other
- * prefixes are the node's; retired prefixes are never reused.
+ * prefixes are the node's; retired prefixes are never reused. The state keys themselves (native
+ * accounts, code, storage, validators, and the EVM's accounts/code/storage/block hashes under
+ * 0x06..0x09) are listed in `state/keys.ts` and `evm/keys.ts`.
  */
 export const STORE_PREFIX = 0x53; // 'S'
 

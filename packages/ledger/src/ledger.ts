@@ -14,6 +14,10 @@ import {
   utf8ToBytes,
 } from '@keel/util';
 import { InvalidTxError, LedgerError, LedgerErrorCode, TxRejectReason } from './errors.ts';
+import { type EthBlockView, EvmBlockRun, nextBaseFee } from './evm/block.ts';
+import { type EthCallParameters, type EthCallResult, ethCall, ethEstimateGas } from './evm/call.ts';
+import { checkEthTxStateless, ethMaxCost, feeCap, isEthTx } from './evm/ethTx.ts';
+import { evmAccountAddress, evmChainIdOf, evmHasCode, evmHeadOf } from './evm/keys.ts';
 import {
   defaultLedgerParams,
   defaultTxLimits,
@@ -48,6 +52,13 @@ export type CheckTxResult =
       readonly maxCost: bigint;
       /** The nonce is ahead of the account's (allowed with `allowFutureNonce`). */
       readonly futureNonce: boolean;
+      /** The sender's ledger account (an EVM sender's is `evmAccountAddress(sender)`). */
+      readonly from: Uint8Array;
+      readonly nonce: bigint;
+      /** Priority in a mempool: gasPrice, or maxFeePerGas for EIP-1559 transactions. */
+      readonly feePerGas: bigint;
+      /** Ethereum transactions: their type (0..3). */
+      readonly ethType?: number;
     }
   | { readonly ok: false; readonly reason: TxRejectReason; readonly error: InvalidTxError };
 
@@ -67,6 +78,8 @@ export interface BlockResult {
   readonly rejected: readonly { readonly index: number; readonly error: InvalidTxError }[];
   readonly gasUsed: number;
   readonly validatorSetChanged: boolean;
+  /** The Ethereum view of the block, when the chain's genesis enabled the EVM. */
+  readonly eth?: EthBlockView;
   /** The block's net state writes (what a node persists, see `stateWritesToKvOps`). */
   readonly writes: readonly StateWrite[];
 }
@@ -210,6 +223,7 @@ export class Ledger {
     tx: SignedTx | Uint8Array,
     opts: { allowFutureNonce?: boolean } = {},
   ): CheckTxResult {
+    if (tx instanceof Uint8Array && isEthTx(tx)) return this.checkEthTx(state, tx, opts);
     try {
       const t = tx instanceof Uint8Array ? decodeTx(tx, this.limits) : tx;
       const encoded = tx instanceof Uint8Array ? tx : encodeTx(t, this.limits);
@@ -229,6 +243,9 @@ export class Ledger {
         intrinsicGas,
         maxCost: this.maxCost(t),
         futureNonce,
+        from: t.from,
+        nonce: t.nonce,
+        feePerGas: t.gasPrice,
       };
     } catch (e) {
       if (e instanceof InvalidTxError) return { ok: false, reason: e.reason, error: e };
@@ -263,8 +280,47 @@ export class Ledger {
     let gasUsed = 0;
     let gasBudget = this.params.maxBlockGas;
     let validatorSetChanged = false;
+    const evmChainId = evmChainIdOf(state);
+    let evm: EvmBlockRun | undefined;
     for (let i = 0; i < txs.length; i++) {
       const raw = txs[i]!;
+      if (raw instanceof Uint8Array && isEthTx(raw)) {
+        const mark = overlay.mark();
+        try {
+          if (raw.length > this.limits.maxTxBytes)
+            throw new InvalidTxError(
+              TxRejectReason.MALFORMED,
+              `transaction is ${raw.length} bytes, over the ${this.limits.maxTxBytes} limit`,
+            );
+          evm ??= this.evmRun(overlay, evmChainId, block);
+          const r = evm.run(checkEthTxStateless(raw, evmChainId!));
+          gasUsed += r.gasUsed;
+          receipts.push(r);
+          applied.push(i);
+        } catch (e) {
+          overlay.rollback(mark);
+          const err =
+            e instanceof InvalidTxError
+              ? e
+              : isKeelError(e)
+                ? new InvalidTxError(
+                    TxRejectReason.MALFORMED,
+                    `malformed transaction: ${e.message}`,
+                  )
+                : undefined;
+          if (!err) throw e;
+          if (opts.skipInvalid) {
+            rejected.push({ index: i, error: err });
+            continue;
+          }
+          throw new LedgerError(
+            LedgerErrorCode.INVALID_BLOCK,
+            `transaction ${i} is invalid: ${err.message}`,
+            { index: i, reason: err.reason },
+          );
+        }
+        continue;
+      }
       let tx: SignedTx;
       let encoded: Uint8Array;
       try {
@@ -300,6 +356,10 @@ export class Ledger {
       receipts.push(r);
       applied.push(i);
     }
+    const eth =
+      evmChainId === undefined
+        ? undefined
+        : (evm ?? this.evmRun(overlay, evmChainId, block)).finish();
     const next = overlay.commit();
     return {
       state: next,
@@ -309,8 +369,110 @@ export class Ledger {
       rejected,
       gasUsed,
       validatorSetChanged,
+      ...(eth ? { eth } : {}),
       writes: overlay.changes(),
     };
+  }
+
+  private evmRun(
+    overlay: StateOverlay,
+    chainId: bigint | undefined,
+    block: LedgerBlockContext,
+  ): EvmBlockRun {
+    const head = evmHeadOf(overlay);
+    if (chainId === undefined || !head)
+      throw new InvalidTxError(
+        TxRejectReason.MALFORMED,
+        'Ethereum transactions are not enabled on this chain (its genesis has no evmChainId)',
+      );
+    return new EvmBlockRun(overlay, chainId, head, block, this.params);
+  }
+
+  /**
+   * The mempool check of an Ethereum transaction: decoding, chain id, signature, the fee cap
+   * against the next block's base fee, nonce, balance for the maximum cost, sender without code.
+   */
+  private checkEthTx(
+    state: LedgerState,
+    raw: Uint8Array,
+    opts: { allowFutureNonce?: boolean },
+  ): CheckTxResult {
+    try {
+      if (raw.length > this.limits.maxTxBytes)
+        throw new InvalidTxError(
+          TxRejectReason.MALFORMED,
+          `transaction is ${raw.length} bytes, over the ${this.limits.maxTxBytes} limit`,
+        );
+      const chainId = evmChainIdOf(state);
+      const head = evmHeadOf(state);
+      if (chainId === undefined || !head)
+        throw new InvalidTxError(
+          TxRejectReason.MALFORMED,
+          'Ethereum transactions are not enabled on this chain (its genesis has no evmChainId)',
+        );
+      const t = checkEthTxStateless(raw, chainId);
+      if (t.tx.gasLimit > BigInt(this.params.evmBlockGasLimit))
+        throw new InvalidTxError(
+          TxRejectReason.GAS_LIMIT_TOO_HIGH,
+          `gas limit ${t.tx.gasLimit} exceeds the block gas limit ${this.params.evmBlockGasLimit}`,
+        );
+      const baseFee = nextBaseFee(head, this.params);
+      if (feeCap(t.tx) < baseFee)
+        throw new InvalidTxError(
+          TxRejectReason.GAS_PRICE_TOO_LOW,
+          `max fee per gas ${feeCap(t.tx)} is below the base fee ${baseFee}`,
+        );
+      const from = evmAccountAddress(t.sender);
+      const acct = readAccount(state, from);
+      if (t.tx.nonce < acct.nonce)
+        throw new InvalidTxError(
+          TxRejectReason.NONCE_TOO_LOW,
+          `nonce ${t.tx.nonce} is below the account nonce ${acct.nonce}`,
+          { expected: acct.nonce.toString() },
+        );
+      if (t.tx.nonce > acct.nonce && !opts.allowFutureNonce)
+        throw new InvalidTxError(
+          TxRejectReason.NONCE_TOO_HIGH,
+          `nonce ${t.tx.nonce} is above the account nonce ${acct.nonce}`,
+          { expected: acct.nonce.toString() },
+        );
+      const cost = ethMaxCost(t.tx);
+      if (acct.balance < cost)
+        throw new InvalidTxError(
+          TxRejectReason.INSUFFICIENT_BALANCE,
+          `insufficient funds: balance ${acct.balance} is below the maximum cost ${cost}`,
+        );
+      if (evmHasCode(state, t.sender))
+        throw new InvalidTxError(TxRejectReason.MALFORMED, 'sender has code (EIP-3607)');
+      return {
+        ok: true,
+        txHash: t.hash,
+        intrinsicGas: Number(t.intrinsicGas),
+        maxCost: cost,
+        futureNonce: t.tx.nonce > acct.nonce,
+        from,
+        nonce: t.tx.nonce,
+        feePerGas: feeCap(t.tx),
+        ethType: t.tx.type,
+      };
+    } catch (e) {
+      if (e instanceof InvalidTxError) return { ok: false, reason: e.reason, error: e };
+      throw e;
+    }
+  }
+
+  /** A read-only Ethereum call (eth_call) on `state`; nothing is kept. */
+  ethCall(state: LedgerState, p: EthCallParameters, block: LedgerBlockContext): EthCallResult {
+    return ethCall(state, p, block, this.params);
+  }
+
+  /** The least gas limit under which the call succeeds (eth_estimateGas). */
+  ethEstimateGas(
+    state: LedgerState,
+    p: EthCallParameters,
+    block: LedgerBlockContext,
+  ): { gas: bigint } | { error: EthCallResult } {
+    return ethEstimateGas(state, p, block, this.params);
   }
 
   /** Executes one checked transaction: charge, run, refund, pay the fee. */

@@ -19,6 +19,10 @@ export interface LedgerParams {
   /** Validator voting power = stake / powerUnit (consensus wants small safe integers). */
   readonly powerUnit: bigint;
   readonly maxValidators: number;
+  /** Gas limit of a block's Ethereum transactions (EVM gas, counted apart from native gas). */
+  readonly evmBlockGasLimit: number;
+  /** The EIP-1559 base fee never falls below this (wei); also the genesis base fee. */
+  readonly evmMinBaseFee: bigint;
 }
 
 export const defaultLedgerParams: LedgerParams = {
@@ -32,6 +36,8 @@ export const defaultLedgerParams: LedgerParams = {
   minStake: 1000n,
   powerUnit: 1n,
   maxValidators: 1024,
+  evmBlockGasLimit: 30_000_000,
+  evmMinBaseFee: 1_000_000_000n,
 };
 
 /** Limits of the transaction decoder (checked before anything is allocated). */

@@ -1,4 +1,5 @@
 import { bytesToHex } from '@keel/util';
+import { type EthReceiptJSON, ethReceiptToJSON } from './evm/json.ts';
 import type { Receipt } from './types.ts';
 
 /** A receipt as JSON-safe data (hex strings, decimal amounts) for RPC and CLI output. */
@@ -12,6 +13,8 @@ export interface ReceiptJSON {
   logs: { address: string; topics: string[]; data: string }[];
   contractAddress?: string;
   error?: { code: string; message: string };
+  /** Ethereum transactions: the Ethereum receipt (RPC form). */
+  eth?: EthReceiptJSON;
 }
 
 export function receiptToJSON(r: Receipt): ReceiptJSON {
@@ -29,5 +32,6 @@ export function receiptToJSON(r: Receipt): ReceiptJSON {
     })),
     ...(r.contractAddress ? { contractAddress: bytesToHex(r.contractAddress) } : {}),
     ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+    ...(r.eth ? { eth: ethReceiptToJSON(r.eth) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Log } from '@keel/runtime';
+import type { EthReceiptInfo } from './evm/block.ts';
 import type { TxKindName } from './tx/types.ts';
 
 /** What consensus hands the ledger for a block: no clock, no randomness. */
@@ -15,7 +16,8 @@ export type ReceiptStatus = 'ok' | 'revert' | 'out_of_gas' | 'trap' | 'rejected'
 
 export interface Receipt {
   readonly txHash: Uint8Array;
-  readonly kind: TxKindName;
+  /** A native kind, or `ethereum` for an Ethereum transaction (`evm/ethTx.ts`). */
+  readonly kind: TxKindName | 'ethereum';
   readonly status: ReceiptStatus;
   readonly gasUsed: number;
   /** gasUsed × gasPrice, paid by the sender. */
@@ -25,4 +27,6 @@ export interface Receipt {
   /** Deploy: the new contract's address. */
   readonly contractAddress?: Uint8Array;
   readonly error?: { readonly code: string; readonly message: string };
+  /** Ethereum transactions: the Ethereum receipt data (logs carry 20-byte addresses). */
+  readonly eth?: EthReceiptInfo;
 }

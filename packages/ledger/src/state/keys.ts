@@ -18,6 +18,14 @@ export const StatePrefix = {
   VALIDATOR: 0x04,
   /** 0x05 ‖ blsPublicKey(48): the validator address that registered a BLS key. */
   BLS_KEY: 0x05,
+  /** 0x06 ‖ evmAddress(20): EVM account record, keccak code hash ‖ u64 slot count (`evm/keys.ts`). */
+  EVM_ACCOUNT: 0x06,
+  /** 0x07 ‖ keccak codeHash(32): EVM contract code. */
+  EVM_CODE: 0x07,
+  /** 0x08 ‖ evmAddress(20) ‖ slot(32, big-endian): EVM storage word (minimal big-endian, non-zero). */
+  EVM_STORAGE: 0x08,
+  /** 0x09 ‖ number(u64 BE): the hash of the Ethereum block view at that height (last 256 kept). */
+  EVM_BLOCK_HASH: 0x09,
 } as const;
 
 export const META_CHAIN_ID = concatBytes(Uint8Array.of(StatePrefix.META), utf8ToBytes('chainId'));

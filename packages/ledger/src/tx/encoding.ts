@@ -1,4 +1,5 @@
 import { sha256 } from '@keel/crypto';
+import { keccak256 } from '@keel/crypto/hashes';
 import {
   BufferReader,
   BufferWriter,
@@ -12,6 +13,8 @@ import { defaultTxLimits, type TxLimits } from '../params.ts';
 import { type SignedTx, TxKind, type TxKindName, type UnsignedTx } from './types.ts';
 
 export const TX_VERSION = 1;
+/** First byte of an Ethereum transaction in a ledger payload (see `evm/ethTx.ts`). */
+const ETH_TX_TAG = 0x45;
 /** Prepended to the unsigned encoding to form the signing payload (domain separation). */
 export const TX_SIGNING_DOMAIN = utf8ToBytes('keel/tx/v1');
 export const MAX_U128 = (1n << 128n) - 1n;
@@ -113,6 +116,8 @@ export function encodeTx(tx: SignedTx, limits: TxLimits = defaultTxLimits): Uint
 
 /** The transaction id: sha256 of the signed encoding (unique: the decoder is canonical). */
 export function txHash(tx: SignedTx | Uint8Array): Uint8Array {
+  // An Ethereum transaction (`evm/ethTx.ts`) is known by its Ethereum hash.
+  if (tx instanceof Uint8Array && tx[0] === ETH_TX_TAG) return keccak256(tx.subarray(1));
   return sha256(tx instanceof Uint8Array ? tx : encodeTx(tx));
 }
 

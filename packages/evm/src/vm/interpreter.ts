@@ -20,7 +20,7 @@ import {
   type TxContext,
 } from './frame.ts';
 import { G } from './gas.ts';
-import { jumpdests } from './jumpdest.ts';
+import { codeInfo } from './jumpdest.ts';
 import { opTable } from './opcodes.ts';
 import { opCall, opCreate, opSelfdestruct, opSload, opSstore } from './system.ts';
 import {
@@ -64,6 +64,9 @@ function copyCost(size: bigint): number {
 export function exec(ctx: TxContext, f: Frame): Frame | null {
   const code = f.code;
   const codeLen = code.length;
+  const info = codeInfo(code);
+  const jumpdests = info.jumpdests;
+  const pushCache = info.pushes;
   const stack = f.stack;
   const table = opTable(ctx.fork);
   const staticGas = table.gas;
@@ -82,7 +85,12 @@ export function exec(ctx: TxContext, f: Frame): Frame | null {
       if ((gas -= sg) < 0) gas = refill(f, gas);
       if (op >= 0x60 && op <= 0x7f) {
         const n = op - 0x5f;
-        stack[sp++] = readWord(code, pc + 1, n);
+        let v = pushCache[pc];
+        if (v === undefined) {
+          v = readWord(code, pc + 1, n);
+          pushCache[pc] = v;
+        }
+        stack[sp++] = v;
         pc += n + 1;
         continue;
       }
@@ -407,7 +415,7 @@ export function exec(ctx: TxContext, f: Frame): Frame | null {
         }
         case 0x56: {
           const d = stack[--sp]!;
-          if (d >= BigInt(codeLen) || jumpdests(code)[Number(d)] !== 1) throw BAD_JUMP;
+          if (d > U32 || jumpdests[Number(d)] !== 1) throw BAD_JUMP;
           pc = Number(d);
           continue;
         }
@@ -415,7 +423,7 @@ export function exec(ctx: TxContext, f: Frame): Frame | null {
           sp -= 2;
           if (stack[sp]! !== 0n) {
             const d = stack[sp + 1]!;
-            if (d >= BigInt(codeLen) || jumpdests(code)[Number(d)] !== 1) throw BAD_JUMP;
+            if (d > U32 || jumpdests[Number(d)] !== 1) throw BAD_JUMP;
             pc = Number(d);
             continue;
           }

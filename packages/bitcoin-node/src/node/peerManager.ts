@@ -115,6 +115,8 @@ interface PeerState {
 }
 
 const key = (h: Uint8Array) => bytesToHex(h);
+/** Blocks asked for per getdata once the pipeline is running (fewer syscalls). */
+const GETDATA_BATCH = 4;
 /** Core's getblocks answer limit. */
 const GETBLOCKS_LIMIT = 500;
 
@@ -679,7 +681,8 @@ export class PeerManager implements NetControl {
     if (!p.conn.established || !target || target.invalid) return;
     if (target.chainWork <= chain.tip.chainWork) return;
     const free = P2P_LIMITS.blocksInFlightPerPeer - p.inflight.size;
-    if (free <= 0) return;
+    // refill in batches (one getdata per few blocks, not per block), unless nothing is in flight
+    if (free <= 0 || (free < GETDATA_BATCH && p.inflight.size > 0)) return;
     const windowEnd = chain.height + (this.o.downloadWindow ?? P2P_LIMITS.downloadWindow);
     // the path from the fork with our active chain up to the target, within the window
     const path: BlockIndexEntry[] = [];

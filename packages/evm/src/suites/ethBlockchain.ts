@@ -1,4 +1,5 @@
 import type { ConformanceSuite, CountContext, SuiteContext } from '@keel/conformance';
+import { type KzgBackend, loadKzgBackend } from '@keel/crypto/kzg';
 import { bytesToHex, hexToBytes, isKeelError } from '@keel/util';
 import { decodeBlock } from '../block/block.ts';
 import { Blockchain } from '../block/blockchain.ts';
@@ -91,7 +92,7 @@ function importEntry(ctx: SuiteContext, chain: Blockchain, b: JsonBlock, i: numb
     ctx.expectEqual(`0x${bytesToHex(chain.headHash)}`, b.blockHeader.hash, `block ${i} hash`);
 }
 
-function runTest(ctx: SuiteContext, t: BlockchainTest): void {
+function runTest(ctx: SuiteContext, t: BlockchainTest, kzg: KzgBackend): void {
   const config = chainConfigForTestNetwork(t.network)!;
   const genesisItems = decodeRLP(hexToBytes(t.genesisRLP)) as RLPValue[];
   const genesis = decodeHeader(encodeRLP(genesisItems[0]!));
@@ -99,6 +100,7 @@ function runTest(ctx: SuiteContext, t: BlockchainTest): void {
     config,
     genesis,
     genesisState: createMemoryWorldState(accountsOf(t.pre)),
+    kzg,
   });
   ctx.expectEqual(`0x${bytesToHex(chain.headHash)}`, t.genesisBlockHeader.hash, 'genesis hash');
   ctx.expectEqual(
@@ -128,7 +130,9 @@ export const ethBlockchainSuite: ConformanceSuite = {
   filesIn: [DIR],
   expectedCases: (ctx) =>
     ctx.files.reduce((n, f) => n + Object.keys(ctx.readJson(f) as object).length, 0),
-  run(ctx) {
+  async run(ctx) {
+    // The point-evaluation precompile (0x0a) needs a KZG backend (c-kzg, else node-eth-kzg).
+    const kzg = await loadKzgBackend('auto');
     for (const file of ctx.files) {
       for (const [name, t] of testsIn(ctx, file)) {
         const id = caseId(file, name);
@@ -150,7 +154,7 @@ export const ethBlockchainSuite: ConformanceSuite = {
           ctx.skip(id, `sealEngine ${t.sealEngine}: proof-of-work seals are not checked`);
           continue;
         }
-        ctx.check(id, () => runTest(ctx, t));
+        ctx.check(id, () => runTest(ctx, t, kzg));
       }
     }
   },

@@ -93,3 +93,30 @@ test('keel ↔ keel over BIP324 v2; a v2 initiator falls back to v1 against a v1
   await until('e to sync over v1 fallback', () => e.n.chain.height === 10);
   assert.equal(e.n.peers!.peers()[0]!.transport_protocol_type, 'v1');
 });
+
+test('competing branches: the node on the lighter one reorgs to the heavier over P2P and re-adds its transactions', async () => {
+  const base = baseChain(2, 31);
+  const x = base.fork('x');
+  const y = base.fork('y');
+  const xs = [x.mine({ txs: 2 }), x.mine({ txs: 2 })];
+  const ys = [y.mine({ txs: 1 }), y.mine(), y.mine()];
+  const f = await node('fx');
+  const g = await node('gy');
+  for (const b of [...base.blocks, ...xs]) await f.n.chain.acceptBlock(b, { requested: true });
+  for (const b of [...base.blocks, ...ys]) await g.n.chain.acceptBlock(b, { requested: true });
+  assert.equal(f.n.chain.height, base.height + 2);
+  assert.equal(f.n.mempool.size, 0);
+  await f.n.peers!.addNode(`127.0.0.1:${g.port}`, 'onetry');
+  await until(
+    'f reorged to y',
+    () => hashToHex(f.n.chain.tip.hash) === hashToHex(g.n.chain.tip.hash),
+  );
+  assert.equal(f.n.chain.stats.reorgs, 1);
+  // x's transactions that y did not confirm (and that still fit y's coins) are back in the pool
+  const yTxids = new Set(ys.flatMap((b) => b.txs.map((t) => hashToHex(txid(t)))));
+  const back = xs.flatMap((b) => b.txs.slice(1)).filter((t) => !yTxids.has(hashToHex(txid(t))));
+  assert.ok(back.length > 0);
+  await until('x txs re-added', () => f.n.mempool.size > 0);
+  // g never moved
+  assert.equal(g.n.chain.stats.reorgs, 0);
+});

@@ -10,6 +10,7 @@ const loaders: ReadonlyArray<() => Promise<readonly ConformanceSuite[]>> = [
   () => import('@keel/bitcoin-p2p/conformance').then((m) => m.p2pSuites),
   () => import('@keel/evm/conformance').then((m) => m.evmSuites),
   () => import('@keel/minisketch/conformance').then((m) => m.minisketchSuites),
+  () => import('@keel/verkle/conformance').then((m) => m.verkleSuites),
 ];
 
 export async function loadSuites(): Promise<Map<string, ConformanceSuite>> {

@@ -310,7 +310,7 @@ export class PeerManager implements NetControl {
           ),
         );
       };
-      socket.setTimeout(5000, () => fail(new Error('timeout')));
+      socket.setTimeout(5000, () => fail(new NodeError(NodeErrorCode.NET, 'timeout')));
       socket.once('error', fail);
       socket.once('connect', () => {
         socket.setTimeout(0);

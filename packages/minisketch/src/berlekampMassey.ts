@@ -11,14 +11,14 @@ export function berlekampMassey<E, P>(
   syndromes: readonly E[],
   maxDegree: number,
 ): Poly<E> | undefined {
-  const table: P[] = [];
+  // One multiplier table per syndrome, all in one allocation.
+  const table: P[] = f.prepareMany(syndromes);
   const current: Poly<E> = [f.one];
   let prev: Poly<E> = [f.one];
   let b = f.one;
   let bInv = f.one;
   let haveInv = true;
   for (let n = 0; n < syndromes.length; n++) {
-    table.push(f.prepare(syndromes[n]!));
     let discrepancy: E = syndromes[n]!;
     for (let i = 1; i < current.length; i++) {
       discrepancy = f.add(discrepancy, f.mulPrepared(table[n - i]!, current[i]!));
@@ -36,7 +36,7 @@ export function berlekampMassey<E, P>(
       saved = current.slice();
       while (current.length < prev.length + x) current.push(f.zero);
     }
-    const mul = f.prepare(f.mul(discrepancy, bInv));
+    const mul = f.prepareScratch(f.mul(discrepancy, bInv));
     for (let i = 0; i < prev.length; i++) {
       current[i + x] = f.add(current[i + x]!, f.mulPrepared(mul, prev[i]!));
     }

@@ -103,7 +103,7 @@ export class SquareMod<E, P> {
     }
     // A trace squares (bits - 1) times; preparing the (d - h) * d coefficients once beats
     // preparing d - h squares per step while d stays below about bits.
-    if (d <= SMALL_DEGREE) this.rt = this.r.flatMap((rj) => rj.map((c) => f.prepare(c)));
+    if (d <= SMALL_DEGREE) this.rt = f.prepareMany(this.r.flat());
   }
 
   /** r := r * x mod m, for r of length d. */

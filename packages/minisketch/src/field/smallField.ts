@@ -97,6 +97,11 @@ export class SmallField implements GF<number, Int32Array> {
     return this.fillTable(new Int32Array(128), a);
   }
 
+  prepareMany(values: readonly number[]): Int32Array[] {
+    const slab = new Int32Array(128 * values.length);
+    return values.map((v, i) => this.fillTable(slab.subarray(128 * i, 128 * i + 128), v));
+  }
+
   /** A prepared multiplier in a buffer shared by every call: valid until the next call. */
   prepareScratch(a: number): Int32Array {
     return this.fillTable(this.scratch, a);

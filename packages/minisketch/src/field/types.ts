@@ -17,6 +17,8 @@ export interface GF<E, P> {
   /** The inverse of a nonzero element. */
   inv(a: E): E;
   prepare(a: E): P;
+  /** prepare() for many elements at once (one allocation for all the tables). */
+  prepareMany(values: readonly E[]): P[];
   /** prepare() into one buffer shared by every call: valid until the next prepareScratch. */
   prepareScratch(a: E): P;
   mulPrepared(p: P, b: E): E;

@@ -112,6 +112,10 @@ export class WideField implements GF<bigint, WideTable> {
     return this.fillTable({ hi: new Int32Array(256), lo: new Int32Array(256) }, a);
   }
 
+  prepareMany(values: readonly bigint[]): WideTable[] {
+    return values.map((v) => this.prepare(v));
+  }
+
   prepareScratch(a: bigint): WideTable {
     return this.fillTable(this.scratch, a);
   }

@@ -108,6 +108,8 @@ interface PeerState {
   stallingSince?: number;
   lastAnnounced?: BlockIndexEntry;
   addnode?: string;
+  /** Genesis..bestKnown by height (see `pathTo`). */
+  path?: BlockIndexEntry[];
   /** getblocks: the block whose request triggers an inv of our tip. */
   hashContinue?: string | undefined;
   syncedHeaders: number;
@@ -684,17 +686,16 @@ export class PeerManager implements NetControl {
     // refill in batches (one getdata per few blocks, not per block), unless nothing is in flight
     if (free <= 0 || (free < GETDATA_BATCH && p.inflight.size > 0)) return;
     const windowEnd = chain.height + (this.o.downloadWindow ?? P2P_LIMITS.downloadWindow);
-    // the path from the fork with our active chain up to the target, within the window
-    const path: BlockIndexEntry[] = [];
-    let e: BlockIndexEntry | undefined = target;
-    while (e && !chain.isActive(e)) {
-      if (e.height <= windowEnd) path.push(e);
-      e = e.parent;
-    }
-    path.reverse();
+    // the path to the target (cached per peer, extended when the target grows by a block),
+    // walked from the fork with our active chain up to the end of the window
+    const path = this.pathTo(p, target);
+    let fork = Math.min(chain.height, target.height);
+    while (fork > 0 && !chain.isActive(path[fork]!)) fork--;
+    const last = Math.min(target.height, windowEnd);
     const want: InvVector[] = [];
     let blockedBy: number | undefined;
-    for (const b of path) {
+    for (let h = fork + 1; h <= last; h++) {
+      const b = path[h]!;
       if (b.invalid) break;
       if (chain.haveData(b)) continue;
       const f = this.inflight.get(b.key);
@@ -716,15 +717,29 @@ export class PeerManager implements NetControl {
     }
     const now = this.o.now();
     for (const w of want) {
-      p.inflight.set(key(w.hash), now);
-      this.inflight.set(key(w.hash), { peer: p.conn.id, at: now });
+      const k = key(w.hash);
+      p.inflight.set(k, now);
+      this.inflight.set(k, { peer: p.conn.id, at: now });
     }
     if (want.length) p.conn.send({ command: 'getdata', payload: want });
-    else if (blockedBy !== undefined && path.length > 0 && path.at(-1)!.height >= windowEnd) {
+    else if (blockedBy !== undefined && fork < last && target.height >= windowEnd) {
       // nothing left to ask for in the window, which another peer is holding up
       const s = this.conns.get(blockedBy);
       if (s && s.stallingSince === undefined) s.stallingSince = now;
     }
+  }
+
+  /** genesis..target by height, cached on the peer (one O(height) walk per new branch). */
+  private pathTo(p: PeerState, target: BlockIndexEntry): BlockIndexEntry[] {
+    const cached = p.path;
+    if (cached && cached[target.height] === target) return cached;
+    if (cached && target.parent && cached[target.height - 1] === target.parent) {
+      cached.length = target.height;
+      cached.push(target);
+      return cached;
+    }
+    p.path = this.chain.index.chainTo(target);
+    return p.path;
   }
 
   private checkTimeouts(now: number): void {

@@ -124,6 +124,18 @@ export {
   type PeerTimeouts,
 } from './peer/types.ts';
 export {
+  buildTopology,
+  compareRelay,
+  defaultRelaySimOptions,
+  outboundTable,
+  type RelayBytes,
+  type RelayComparison,
+  type RelayMode,
+  type RelaySimOptions,
+  type RelaySimResult,
+  runRelaySim,
+} from './relaySim/index.ts';
+export {
   type Transport,
   type TransportOutput,
   V1Transport,

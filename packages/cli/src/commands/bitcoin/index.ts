@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { nodeCommand } from './node/index.ts';
+import { relaySimCommand } from './relay-sim/index.ts';
 import { replayCommand } from './replay/index.ts';
 import { validateBlockCommand } from './validate-block/index.ts';
 
@@ -11,5 +12,6 @@ export function bitcoinCommand(): Command {
     )
     .addCommand(validateBlockCommand())
     .addCommand(replayCommand())
-    .addCommand(nodeCommand());
+    .addCommand(nodeCommand())
+    .addCommand(relaySimCommand());
 }

@@ -1,0 +1,77 @@
+export type RelayMode = 'flood' | 'erlay';
+
+export interface RelaySimOptions {
+  /** Nodes in the network. Default 2000. */
+  nodes: number;
+  /** Share of nodes that accept inbound connections. Default 0.1. */
+  reachableFraction: number;
+  /** Outbound connections per node (to reachable nodes). Default 8. */
+  outbound: number;
+  /** New transactions per second, network-wide (Poisson). Default 5. */
+  txRate: number;
+  /** Seconds during which transactions are created. Default 10. */
+  durationS: number;
+  /** Simulated seconds after which the run stops even if some transactions did not arrive. */
+  maxSimS: number;
+  seed: number;
+  /** Transaction body size in bytes. Default 250. */
+  txSize: number;
+  /** One-way link latency, uniform in [min, max] ms. Default 20..150. */
+  latencyMinMs: number;
+  latencyMaxMs: number;
+  /** Core's Poisson inv trickle: mean delay to outbound peers 2 s, to inbound peers 5 s. */
+  trickleOutboundMs: number;
+  trickleInboundMs: number;
+  /** Erlay: each outbound peer is reconciled with once per interval (in turn). Default 2000. */
+  reconIntervalMs: number;
+  /** Erlay low fanout: outbound peers flooded per transaction (1) and share of inbound (0.1). */
+  fanoutOutbound: number;
+  fanoutInboundFraction: number;
+}
+
+export const defaultRelaySimOptions: RelaySimOptions = {
+  nodes: 2000,
+  reachableFraction: 0.1,
+  outbound: 8,
+  txRate: 5,
+  durationS: 10,
+  maxSimS: 120,
+  seed: 1,
+  txSize: 250,
+  latencyMinMs: 20,
+  latencyMaxMs: 150,
+  trickleOutboundMs: 2000,
+  trickleInboundMs: 5000,
+  reconIntervalMs: 2000,
+  fanoutOutbound: 1,
+  fanoutInboundFraction: 0,
+};
+
+/** Bytes on the wire (v1 framing: 24-byte header per message), summed over all nodes' sends. */
+export interface RelayBytes {
+  /** inv messages. */
+  announce: number;
+  /** getdata messages. */
+  getdata: number;
+  /** reqrecon + sketch + reqsketchext + reconcildiff. */
+  reconciliation: number;
+  /** tx messages (bodies). */
+  tx: number;
+  total: number;
+}
+
+export interface RelaySimResult {
+  mode: RelayMode;
+  nodes: number;
+  outbound: number;
+  transactions: number;
+  /** Transactions that reached every node before maxSimS. */
+  completed: number;
+  /** Average bytes sent per node over the run. */
+  bytesPerNode: RelayBytes;
+  /** Mean over transactions of the time to reach 50/90/100% of nodes, and the worst 100%. */
+  reachMs: { p50: number; p90: number; p100: number; p100Max: number };
+  reconciliation: { rounds: number; extended: number; failed: number; differences: number };
+  /** Simulated seconds until the last transaction arrived everywhere (or maxSimS). */
+  simulatedS: number;
+}

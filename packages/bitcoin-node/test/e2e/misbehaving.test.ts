@@ -24,7 +24,7 @@ after(async () => {
   tmp.cleanup();
 });
 
-async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+async function until(what: string, cond: () => boolean, ms = 90_000): Promise<void> {
   const t = Date.now();
   while (!cond()) {
     if (Date.now() - t > ms) throw new Error(`timed out waiting for ${what}`);

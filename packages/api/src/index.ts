@@ -9,6 +9,18 @@ export {
   type WebSocketLike,
 } from './client.ts';
 export {
+  ETH_MAX_RAW_TX_BYTES,
+  EthAddress,
+  EthBlockTag,
+  EthCallObject,
+  EthHash,
+  EthLogFilter,
+  type EthMethodName,
+  EthRpcErrorCode,
+  ethMethodParams,
+  ethRpcLimits,
+} from './eth.ts';
+export {
   Address,
   adminMethods,
   type BlockJson,

@@ -8,7 +8,7 @@ import {
   ed25519,
   sha256,
 } from '@keel/crypto';
-import { createGenesisState, type Ledger, type LedgerState } from '@keel/ledger';
+import { createGenesisState, type EthBlockView, type Ledger, type LedgerState } from '@keel/ledger';
 import { bytesToHex, bytesToUtf8, hexToBytes, isHex, utf8ToBytes } from '@keel/util';
 import { ChainNodeError, ChainNodeErrorCode } from './errors.ts';
 
@@ -20,9 +20,17 @@ export interface GenesisValidator {
   readonly proofOfPossession: string;
 }
 
-/** The genesis file (JSON): the chain id, validators with stakes, and initial balances. */
+/** The EIP-155 chain id of a genesis file that names none (devnets): 1337. */
+export const DEFAULT_EVM_CHAIN_ID = 1337;
+
+/**
+ * The genesis file (JSON): the chain id, validators with stakes, and initial balances (32-byte
+ * ledger accounts or 20-byte EVM addresses, hex). `evmChainId` is the EIP-155 chain id of
+ * Ethereum transactions (default `DEFAULT_EVM_CHAIN_ID`).
+ */
 export interface GenesisFile {
   readonly chainId: string;
+  readonly evmChainId?: number;
   readonly genesisTime: number;
   readonly validators: readonly GenesisValidator[];
   readonly balances: readonly { readonly address: string; readonly amount: string }[];
@@ -36,6 +44,8 @@ export interface Genesis {
   /** The ledger's genesis state and its root (the genesis block commits to the root). */
   readonly state: LedgerState;
   readonly stateRoot: Uint8Array;
+  /** The Ethereum view of block 0. */
+  readonly eth?: EthBlockView;
 }
 
 function bad(msg: string): ChainNodeError {
@@ -75,14 +85,29 @@ export function parseGenesisFile(raw: unknown): GenesisFile {
   });
   if (!Array.isArray(o.balances)) throw bad('balances must be a list');
   const balances = o.balances.map((b: Record<string, unknown>, i: number) => {
-    const address = hexField(b?.address, 32, `balances[${i}].address`);
+    const address =
+      typeof b?.address === 'string' && b.address.length === 40
+        ? hexField(b.address, 20, `balances[${i}].address`)
+        : hexField(b?.address, 32, `balances[${i}].address`);
     if (typeof b.amount !== 'string' || !/^[0-9]{1,20}$/.test(b.amount)) {
       throw bad(`balances[${i}].amount must be a decimal string`);
     }
     if (BigInt(b.amount) >= 1n << 64n) throw bad(`balances[${i}].amount exceeds 2^64`);
     return { address, amount: b.amount };
   });
-  return { chainId: o.chainId, genesisTime: o.genesisTime as number, validators, balances };
+  if (
+    o.evmChainId !== undefined &&
+    (!Number.isSafeInteger(o.evmChainId) || (o.evmChainId as number) < 1)
+  ) {
+    throw bad('evmChainId must be a positive integer');
+  }
+  return {
+    chainId: o.chainId,
+    ...(o.evmChainId !== undefined ? { evmChainId: o.evmChainId as number } : {}),
+    genesisTime: o.genesisTime as number,
+    validators,
+    balances,
+  };
 }
 
 /**
@@ -108,10 +133,11 @@ export function loadGenesis(file: GenesisFile, bls: BlsBackend, ledger: Ledger):
     if (seen.has(b.address)) throw bad(`address ${b.address} listed twice`);
     seen.add(b.address);
   }
-  let g: { state: LedgerState; stateRoot: Uint8Array };
+  let g: { state: LedgerState; stateRoot: Uint8Array; eth?: EthBlockView };
   try {
     g = createGenesisState(ledger, {
       chainId: file.chainId,
+      evmChainId: BigInt(file.evmChainId ?? DEFAULT_EVM_CHAIN_ID),
       balances: file.balances.map((b) => ({
         address: hexToBytes(b.address),
         amount: BigInt(b.amount),
@@ -134,6 +160,7 @@ export function loadGenesis(file: GenesisFile, bls: BlsBackend, ledger: Ledger):
     validators,
     state: g.state,
     stateRoot: g.stateRoot,
+    ...(g.eth ? { eth: g.eth } : {}),
   };
 }
 

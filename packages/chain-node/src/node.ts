@@ -19,6 +19,7 @@ import { type BlsBackend, ecvrfELL2 } from '@keel/crypto';
 import {
   type BlockResult,
   createLedger,
+  ethBlockToJSON,
   type Ledger,
   loadStateFromStore,
   receiptToJSON,
@@ -36,6 +37,7 @@ import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { defaultCodecLimits } from './net/codec.ts';
 import { Network } from './net/network.ts';
 import { PeerManager, type PeerManagerOptions, Penalty } from './net/peers.ts';
+import { EthRpc } from './rpc/eth/handlers.ts';
 import { createRpcHandlers } from './rpc/handlers.ts';
 import { RpcServer } from './rpc/server.ts';
 import { ChainStore } from './storage/store.ts';
@@ -100,7 +102,7 @@ export class ChainNode {
   private currentPeer: string | null = null;
   private stopped = false;
   readonly finality: FinalitySample[] = [];
-  readonly listeners = new Set<(kind: 'block' | 'finality', data: unknown) => void>();
+  readonly listeners = new Set<(kind: 'block' | 'finality' | 'eth', data: unknown) => void>();
 
   constructor(o: ChainNodeOptions) {
     this.o = o;
@@ -186,6 +188,7 @@ export class ChainNode {
       host: o.host ?? '127.0.0.1',
       port: o.rpcPort,
       handlers: createRpcHandlers(this),
+      eth: new EthRpc(this),
       adminToken: o.adminToken ?? null,
       metricsText: () => this.metricsText(),
       onRequest: (m, s) => this.metrics.rpcDuration.observe({ method: m }, s),
@@ -421,6 +424,7 @@ export class ChainNode {
       committedAt: now,
       timestamp: p.timestamp,
       txs: receipts.map((x) => x.txHash),
+      ...(r.eth ? { eth: ethBlockToJSON(r.eth) } : {}),
     };
     const stateOps = stateWritesToKvOps(r.writes);
     this.store.commit({ block, hash, info, receipts, stateOps });
@@ -439,6 +443,7 @@ export class ChainNode {
       if (this.finality.length > 10_000) this.finality.splice(0, 5_000);
     }
     for (const l of this.listeners) l('finality', this.blockJson(block.height));
+    if (info.eth) for (const l of this.listeners) l('eth', { block: info.eth, receipts });
   }
 
   blockJson(height: number): BlockJson | null {

@@ -1,12 +1,12 @@
 import type { App, Block, ProposeContext } from '@keel/consensus';
 import {
   type BlockResult,
-  decodeTx,
   getAccount,
   type Ledger,
   type LedgerState,
   stateRoot,
   txHash,
+  txSender,
 } from '@keel/ledger';
 import { bytesToHex, hexToBytes, type Logger } from '@keel/util';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
@@ -62,13 +62,20 @@ export class LedgerApp implements App {
         v.reason === 'malformed' ? ChainNodeErrorCode.INVALID_TX : ChainNodeErrorCode.TX_REJECTED;
       throw new ChainNodeError(code, v.error.message, { reason: v.reason });
     }
-    const t = decodeTx(raw);
+    if (v.ethType === 3) {
+      // The network form with the sidecar (blobs, commitments, proofs) is not served yet.
+      throw new ChainNodeError(
+        ChainNodeErrorCode.TX_REJECTED,
+        'blob transactions (type 3) are not accepted by this node yet: no blob pool',
+        { reason: 'blob_unsupported' },
+      );
+    }
     return {
       raw,
       hashHex: bytesToHex(v.txHash),
-      fromHex: bytesToHex(t.from),
-      nonce: t.nonce,
-      fee: t.gasPrice,
+      fromHex: bytesToHex(v.from),
+      nonce: v.nonce,
+      fee: v.feePerGas,
       cost: v.maxCost,
     };
   }
@@ -140,7 +147,7 @@ export class LedgerApp implements App {
     const nextNonce = new Map<string, bigint>();
     for (const e of this.ancestors(ctx.parentHash)) {
       for (const raw of e.payload.txs) {
-        const t = decodeTx(raw);
+        const t = txSender(raw);
         skip.add(bytesToHex(txHash(raw)));
         const from = bytesToHex(t.from);
         const n = nextNonce.get(from);
@@ -258,7 +265,7 @@ export class LedgerApp implements App {
     this.o.mempool().onCommitted(
       e.payload.txs.map((raw) => ({
         hashHex: bytesToHex(txHash(raw)),
-        fromHex: bytesToHex(decodeTx(raw).from),
+        fromHex: bytesToHex(txSender(raw).from),
       })),
     );
     this.o.onApplied(block, hash, e.payload, e.result);

@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlsBackend } from '@keel/crypto';
-import { sha256 } from '@keel/crypto';
+import { keccak256, nobleSecp256k1, sha256 } from '@keel/crypto';
 import { BufferWriter, bytesToHex, utf8ToBytes } from '@keel/util';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import {
   accountFromSeed,
+  DEFAULT_EVM_CHAIN_ID,
   deriveValidatorKeys,
   encryptKeys,
   type GenesisFile,
@@ -26,6 +27,24 @@ export interface InitGenesisParameters {
   readonly seed: Uint8Array;
   readonly genesisTime: number;
   readonly bls: BlsBackend;
+  /** Funded Ethereum (secp256k1) accounts; default 4. */
+  readonly ethAccounts?: number;
+  /** Wei per Ethereum account; default 10^19 (10 ether). */
+  readonly ethBalance?: bigint;
+  /** EIP-155 chain id; default `DEFAULT_EVM_CHAIN_ID` (1337). */
+  readonly evmChainId?: number;
+}
+
+/** A funded devnet Ethereum account (development only: the key is on disk in clear). */
+export interface EthDevAccount {
+  readonly address: string;
+  readonly privateKey: string;
+}
+
+/** The Ethereum address (0x, lower case) of a secp256k1 private key. */
+export function ethAddressOf(privateKey: Uint8Array): string {
+  const pub = nobleSecp256k1.publicKeyCreate(privateKey, false);
+  return `0x${bytesToHex(keccak256(pub.subarray(1)).subarray(12))}`;
 }
 
 export interface InitGenesisResult {
@@ -34,6 +53,9 @@ export interface InitGenesisResult {
   readonly validators: { index: number; keysPath: string; peerId: string; dir: string }[];
   readonly accounts: { address: string; secretKey: string }[];
   readonly accountsPath: string;
+  readonly ethAccounts: EthDevAccount[];
+  /** `eth-accounts.json`: the Ethereum accounts' private keys. */
+  readonly ethAccountsPath: string;
 }
 
 function sub(seed: Uint8Array, tag: string, i: number): Uint8Array {
@@ -58,11 +80,20 @@ export async function initGenesis(p: InitGenesisParameters): Promise<InitGenesis
     const a = accountFromSeed(sub(p.seed, 'account', i));
     return { address: a.address, secretKey: bytesToHex(a.secretKey) };
   });
+  const ethAccounts: EthDevAccount[] = Array.from({ length: p.ethAccounts ?? 4 }, (_, i) => {
+    const sk = sub(p.seed, 'eth-account', i);
+    return { address: ethAddressOf(sk), privateKey: `0x${bytesToHex(sk)}` };
+  });
+  const ethBalance = (p.ethBalance ?? 10n ** 19n).toString();
   const genesis: GenesisFile = {
     chainId: p.chainId,
+    evmChainId: p.evmChainId ?? DEFAULT_EVM_CHAIN_ID,
     genesisTime: p.genesisTime,
     validators: keys.map((k) => genesisValidator(`validator-${k.index}`, p.stake, k, p.bls)),
-    balances: accounts.map((a) => ({ address: a.address, amount: p.balance.toString() })),
+    balances: [
+      ...accounts.map((a) => ({ address: a.address, amount: p.balance.toString() })),
+      ...ethAccounts.map((a) => ({ address: a.address.slice(2), amount: ethBalance })),
+    ],
   };
   const genesisPath = join(p.dir, 'genesis.json');
   writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
@@ -76,5 +107,15 @@ export async function initGenesis(p: InitGenesisParameters): Promise<InitGenesis
   }
   const accountsPath = join(p.dir, 'accounts.json');
   writeFileSync(accountsPath, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
-  return { genesisPath, genesis, validators, accounts, accountsPath };
+  const ethAccountsPath = join(p.dir, 'eth-accounts.json');
+  writeFileSync(ethAccountsPath, `${JSON.stringify(ethAccounts, null, 2)}\n`, { mode: 0o600 });
+  return {
+    genesisPath,
+    genesis,
+    validators,
+    accounts,
+    accountsPath,
+    ethAccounts,
+    ethAccountsPath,
+  };
 }

@@ -99,6 +99,14 @@ export class Mempool {
     return this.byHash.get(hashHex)?.tx ?? null;
   }
 
+  /** The nonce after `accountNonce` and the sender's contiguous pending ones (eth "pending"). */
+  pendingNonce(fromHex: string, accountNonce: bigint): bigint {
+    const q = this.bySender.get(fromHex);
+    let n = accountNonce;
+    while (q?.has(n)) n++;
+    return n;
+  }
+
   /** Decodes and admits raw bytes; throws ChainNodeError (INVALID_TX / TX_REJECTED / MEMPOOL_FULL). */
   addRaw(raw: Uint8Array, now: number): AddResult {
     return this.add(this.check(raw), now);

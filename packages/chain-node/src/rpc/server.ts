@@ -16,6 +16,18 @@ export interface RpcServerOptions {
   readonly metricsText?: () => Promise<string>;
   readonly onRequest?: (method: string, seconds: number) => void;
   readonly logger?: Logger;
+  /** The Ethereum methods (`eth_*`, `net_version`, `web3_*`; positional params, own errors). */
+  readonly eth?: {
+    handles(method: string): boolean;
+    handle(
+      method: string,
+      params: unknown,
+      ctx: { ws: WebSocket | null },
+    ): Promise<
+      | { readonly result: unknown }
+      | { readonly error: { code: number; message: string; data?: unknown } }
+    >;
+  };
 }
 
 interface RpcRequest {
@@ -187,6 +199,13 @@ export class RpcServer {
         );
       }
       method = r.method;
+      if (this.o.eth?.handles(method)) {
+        const out = await this.o.eth.handle(method, r.params, { ws });
+        if (notification) return null;
+        return 'error' in out
+          ? errorBody(id, out.error.code, out.error.message, out.error.data)
+          : { jsonrpc: '2.0', id, result: out.result ?? null };
+      }
       const schema = (methodParams as Record<string, (typeof methodParams)[MethodName]>)[method];
       const handler = this.o.handlers[method as MethodName];
       if (!schema || !handler) {

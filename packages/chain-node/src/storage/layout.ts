@@ -10,7 +10,8 @@
  * | `b:<height>`           | encoded committed block (bytes)                            |
  * | `i:<height>`           | `{ hash, stateRoot, committedAt, timestamp, txs }`         |
  * | `h:<block hash hex>`   | height                                                     |
- * | `t:<tx hash hex>`      | receipt (the ledger's `ReceiptJSON` + height, index)       |
+ * | `t:<tx hash hex>`      | receipt (the ledger's `ReceiptJSON` + height, index); Ethereum txs by their keccak hash |
+ * | `eh:<eth block hash hex>` | height of the block with that Ethereum block-view hash   |
  * | `a:<address hex>`      | retired (the transfer-only state before the ledger)        |
  *
  * The ledger's own key space (`@keel/ledger` `layout.ts`, binary keys under prefix 0x53) lives
@@ -27,6 +28,7 @@ export const layout = {
   info: (h: number) => `i:${h.toString().padStart(12, '0')}`,
   hash: (hex: string) => `h:${hex}`,
   tx: (hex: string) => `t:${hex}`,
+  ethHash: (hex: string) => `eh:${hex}`,
   account: (hex: string) => `a:${hex}`,
   accountPrefix: 'a:',
   peer: (id: string) => `p:${id}`,

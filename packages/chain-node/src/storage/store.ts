@@ -1,5 +1,5 @@
 import type { Block, SafetyState } from '@keel/consensus';
-import type { ReceiptJSON } from '@keel/ledger';
+import type { EthBlockJSON, ReceiptJSON } from '@keel/ledger';
 import type { KvOp, KvStore } from '@keel/util';
 import { bytesToHex } from '@keel/util';
 import { type Database, open, type RootDatabase } from 'lmdb';
@@ -15,6 +15,8 @@ export interface BlockInfo {
   /** The proposer's payload timestamp (ms). */
   readonly timestamp: number;
   readonly txs: readonly string[];
+  /** The Ethereum view of the block (RPC form), on chains with the EVM. */
+  readonly eth?: EthBlockJSON;
 }
 
 /** A stored receipt: the ledger's JSON form plus where the transaction sits. */
@@ -143,6 +145,7 @@ export class ChainStore {
       this.db.put(layout.block(h), encodeBlock(r.block));
       this.db.put(layout.info(h), r.info);
       this.db.put(layout.hash(r.info.hash), h);
+      if (r.info.eth) this.db.put(layout.ethHash(r.info.eth.hash.slice(2)), h);
       for (const rc of r.receipts) this.db.put(layout.tx(rc.txHash), rc);
       this.applyStateOps(r.stateOps);
       this.db.put(layout.committed, { height: h, hash: bytesToHex(r.hash) });
@@ -167,6 +170,11 @@ export class ChainStore {
 
   heightOf(hashHex: string): number | null {
     return (this.db.get(layout.hash(hashHex)) as number) ?? null;
+  }
+
+  /** The height of the block whose Ethereum view has this hash (hex, no 0x). */
+  heightOfEth(hashHex: string): number | null {
+    return (this.db.get(layout.ethHash(hashHex)) as number) ?? null;
   }
 
   receipt(hashHex: string): StoredReceipt | null {

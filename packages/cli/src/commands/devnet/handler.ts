@@ -56,6 +56,9 @@ export async function devnetHandler(o: DevnetOptions): Promise<number> {
     say(`devnet: ${o.validators} validators, chain ${o.chainId}, data in ${dir}`);
     for (const n of devnet.nodes) say(`  node ${n.index}  rpc ${n.rpcUrl}  p2p ${n.p2pPort}`);
     say(`  funded accounts (dev keys): ${devnet.init.accountsPath}`);
+    say(
+      `  Ethereum JSON-RPC on the same URLs, chain id ${devnet.init.genesis.evmChainId}; funded accounts: ${devnet.init.ethAccountsPath}`,
+    );
     await devnet.waitReady(60_000);
     if (o.load > 0) await devnet.startLoad(o.load);
     let lastTx = 0;

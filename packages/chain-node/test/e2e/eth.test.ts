@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Devnet } from '@keel/chain-node';
+import { loadBlsBackend } from '@keel/crypto';
+import { tempDir } from '@keel/test-utils';
+import { ethers } from 'ethers';
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  parseEventLogs,
+  serializeTransaction,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { WebSocket } from 'ws';
+import { type Compiled, compile, POINTS_SOL, TOKEN_SOL } from './ethSolc.ts';
+
+const KEEL_BIN = new URL('../../../cli/bin/keel.js', import.meta.url).pathname;
+
+async function rpc(
+  url: string,
+  method: string,
+  params: unknown[],
+): Promise<{ result?: unknown; error?: { code: number; message: string; data?: string } }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  return (await res.json()) as { result?: unknown; error?: { code: number; message: string } };
+}
+
+/**
+ * Ethereum on a 4-validator keel devnet, driven by the real clients: viem deploys an ERC-20
+ * compiled by solc, transfers, reads balances and Transfer logs and waits for receipts; ethers
+ * does the same with a second contract; plus raw checks of subscriptions and error codes.
+ */
+describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 180_000 }, () => {
+  const dir = tempDir('keel-eth-e2e-');
+  let devnet: Devnet;
+  let url: string;
+  let contracts: Record<string, Compiled>;
+  let chain: ReturnType<typeof defineChain>;
+
+  before(async () => {
+    contracts = compile({ 'KeelToken.sol': TOKEN_SOL, 'Points.sol': POINTS_SOL });
+    devnet = new Devnet({
+      dir: dir.path,
+      validators: 4,
+      chainId: 'keel-eth-e2e',
+      command: [process.execPath, KEEL_BIN, 'chain', 'run'],
+      blockTimeMs: 200,
+      baseTimeoutMs: 1000,
+      syncIntervalMs: 2000,
+      seed: new Uint8Array(randomBytes(32)),
+      bls: await loadBlsBackend('blst'),
+      accounts: 2,
+      adminToken: 'eth-e2e-admin',
+    });
+    await devnet.setup();
+    devnet.startAll();
+    await devnet.waitReady(60_000);
+    await devnet.waitForHeight(2, 60_000);
+    url = devnet.nodes[0]!.rpcUrl;
+    chain = defineChain({
+      id: devnet.init.genesis.evmChainId!,
+      name: 'keel devnet',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [url] } },
+    });
+  });
+
+  after(async () => {
+    await devnet?.stop();
+    dir.cleanup();
+  });
+
+  it('answers the chain queries', async () => {
+    const pub = createPublicClient({ chain, transport: http(url) });
+    assert.equal(await pub.getChainId(), 1337);
+    assert.equal((await rpc(url, 'net_version', [])).result, '1337');
+    assert.match(String((await rpc(url, 'web3_clientVersion', [])).result), /^keel\//);
+    const n = await pub.getBlockNumber();
+    assert.ok(n >= 2n);
+    const b = await pub.getBlock({ blockNumber: n });
+    assert.equal(b.number, n);
+    const parent = await pub.getBlock({ blockHash: b.parentHash });
+    assert.equal(parent.number, n - 1n);
+    assert.equal(b.baseFeePerGas, 1_000_000_000n);
+    const fees = await pub.getFeeHistory({ blockCount: 3, rewardPercentiles: [50] });
+    assert.equal(fees.baseFeePerGas.length, 4);
+    const eth0 = devnet.init.ethAccounts[0]!.address as Hex;
+    assert.equal(await pub.getBalance({ address: eth0 }), 10n ** 19n);
+    assert.equal(await pub.getTransactionCount({ address: eth0 }), 0);
+    assert.ok((await pub.getGasPrice()) > 1_000_000_000n);
+    assert.equal(BigInt(String((await rpc(url, 'eth_blobBaseFee', [])).result)), 1n);
+  });
+
+  it('viem: deploys the solc ERC-20, transfers, reads balances and Transfer logs, waits for receipts', async () => {
+    const { abi, bytecode } = contracts.KeelToken!;
+    const account = privateKeyToAccount(devnet.init.ethAccounts[0]!.privateKey as Hex);
+    const to = devnet.init.ethAccounts[1]!.address as Hex;
+    const pub = createPublicClient({ chain, transport: http(url), pollingInterval: 200 });
+    const wallet = createWalletClient({ chain, transport: http(url), account });
+    const supply = 1_000_000n * 10n ** 18n;
+    const deployHash = await wallet.deployContract({
+      chain,
+      abi,
+      bytecode,
+      args: ['Keel Token', 'KEEL', supply],
+    });
+    const deployed = await pub.waitForTransactionReceipt({ hash: deployHash, timeout: 30_000 });
+    assert.equal(deployed.status, 'success');
+    const token = deployed.contractAddress!;
+    assert.ok(token);
+    assert.ok((await pub.getCode({ address: token }))!.length > 100);
+    assert.equal(await pub.readContract({ address: token, abi, functionName: 'symbol' }), 'KEEL');
+    // transfers from another node's RPC, too: the tx is gossiped and included
+    const other = createWalletClient({
+      chain,
+      transport: http(devnet.nodes[2]!.rpcUrl),
+      account,
+    });
+    const h1 = await wallet.writeContract({
+      chain,
+      address: token,
+      abi,
+      functionName: 'transfer',
+      args: [to, 1234n],
+    });
+    const r1 = await pub.waitForTransactionReceipt({ hash: h1, timeout: 30_000 });
+    const h2 = await other.writeContract({
+      chain,
+      address: token,
+      abi,
+      functionName: 'transfer',
+      args: [to, 66n],
+    });
+    const r2 = await pub.waitForTransactionReceipt({ hash: h2, timeout: 30_000 });
+    assert.equal(r1.status, 'success');
+    assert.equal(r2.status, 'success');
+    assert.equal(
+      await pub.readContract({ address: token, abi, functionName: 'balanceOf', args: [to] }),
+      1300n,
+    );
+    assert.equal(
+      await pub.readContract({
+        address: token,
+        abi,
+        functionName: 'balanceOf',
+        args: [account.address],
+      }),
+      supply - 1300n,
+    );
+    const decoded = parseEventLogs({ abi, logs: r1.logs, eventName: 'Transfer' }) as unknown as {
+      args: { from: Hex; to: Hex; value: bigint };
+    }[];
+    assert.equal(decoded.length, 1);
+    assert.equal(decoded[0]!.args.to.toLowerCase(), to.toLowerCase());
+    assert.equal(decoded[0]!.args.value, 1234n);
+    const events = (await pub.getContractEvents({
+      address: token,
+      abi,
+      eventName: 'Transfer',
+      fromBlock: 0n,
+    })) as unknown as { args: { value: bigint }; blockNumber: bigint; transactionHash: Hex }[];
+    assert.deepEqual(
+      events.map((e) => e.args.value),
+      [supply, 1234n, 66n],
+    );
+    assert.equal(events[1]!.transactionHash, h1);
+    const tx = await pub.getTransaction({ hash: h1 });
+    assert.equal(tx.from.toLowerCase(), account.address.toLowerCase());
+    assert.equal(tx.blockNumber, r1.blockNumber);
+    const block = await pub.getBlock({ blockNumber: r1.blockNumber, includeTransactions: true });
+    assert.ok(block.transactions.some((t) => t.hash === h1));
+    assert.equal(block.gasUsed >= r1.gasUsed, true);
+    // eth_call reverts carry code 3 and the revert data
+    const err = await rpc(url, 'eth_call', [
+      {
+        from: to,
+        to: token,
+        data: `0xa9059cbb${account.address.slice(2).padStart(64, '0')}${(10n ** 30n).toString(16).padStart(64, '0')}`,
+      },
+      'latest',
+    ]);
+    assert.equal(err.error?.code, 3);
+    assert.match(err.error!.message, /balance too low/);
+    assert.match(String(err.error!.data), /^0x08c379a0/);
+  });
+
+  it('ethers: deploys a second contract, mints, transfers, queries events and revert reasons', async () => {
+    const { abi, bytecode } = contracts.Points!;
+    const provider = new ethers.JsonRpcProvider(devnet.nodes[1]!.rpcUrl, 1337, {
+      staticNetwork: true,
+      pollingInterval: 200,
+    });
+    const owner = new ethers.Wallet(devnet.init.ethAccounts[2]!.privateKey, provider);
+    const alice = new ethers.Wallet(devnet.init.ethAccounts[3]!.privateKey, provider);
+    const factory = new ethers.ContractFactory(abi as ethers.InterfaceAbi, bytecode, owner);
+    const points = (await factory.deploy()) as ethers.Contract;
+    await points.waitForDeployment();
+    const address = await points.getAddress();
+    assert.equal(await points.getFunction('owner')(), owner.address);
+    const mint = await points.getFunction('mint')(alice.address, 500n);
+    const mr = await mint.wait();
+    assert.equal(mr.status, 1);
+    const asAlice = points.connect(alice) as ethers.Contract;
+    const t = await asAlice.getFunction('transfer')(owner.address, 120n);
+    const tr = await t.wait();
+    assert.equal(tr.status, 1);
+    assert.equal(await points.getFunction('balanceOf')(alice.address), 380n);
+    assert.equal(await points.getFunction('balanceOf')(owner.address), 120n);
+    const transfers = await points.queryFilter(points.filters.Transfer!(), 0);
+    assert.equal(transfers.length, 1);
+    const ev = transfers[0] as ethers.EventLog;
+    assert.equal(ev.args[0], alice.address);
+    assert.equal(ev.args[2], 120n);
+    const minted = await points.queryFilter(points.filters.Minted!(alice.address), 0);
+    assert.equal(minted.length, 1);
+    const logs = await provider.getLogs({ address, fromBlock: 0 });
+    assert.equal(logs.length, 2);
+    await assert.rejects(
+      () => (points.connect(alice) as ethers.Contract).getFunction('mint')(alice.address, 1n),
+      (e: Error) => /only owner/.test(e.message),
+    );
+  });
+
+  it('streams newHeads and logs over WebSocket (eth_subscribe)', async () => {
+    const ws = new WebSocket(url.replace('http', 'ws'));
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
+    const got: { subscription: string; result: Record<string, unknown> }[] = [];
+    const replies = new Map<number, unknown>();
+    ws.on('message', (m) => {
+      const o = JSON.parse(String(m));
+      if (o.method === 'eth_subscription') got.push(o.params);
+      else replies.set(o.id, o.result);
+    });
+    ws.send(
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['newHeads'] }),
+    );
+    ws.send(
+      JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'eth_subscribe', params: ['logs', {}] }),
+    );
+    const account = privateKeyToAccount(devnet.init.ethAccounts[1]!.privateKey as Hex);
+    const wallet = createWalletClient({ chain, transport: http(url), account });
+    const { abi, bytecode } = contracts.KeelToken!;
+    await wallet.deployContract({ chain, abi, bytecode, args: ['Sub', 'SUB', 7n] });
+    const end = Date.now() + 20_000;
+    while (
+      Date.now() < end &&
+      !(
+        got.some((g) => g.subscription === replies.get(2)) &&
+        got.some((g) => g.subscription === replies.get(1))
+      )
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    ws.close();
+    const heads = got.filter((g) => g.subscription === replies.get(1));
+    const logs = got.filter((g) => g.subscription === replies.get(2));
+    assert.ok(heads.length > 0, 'no newHeads notification');
+    assert.match(String(heads[0]!.result.hash), /^0x[0-9a-f]{64}$/);
+    assert.ok(logs.length > 0, 'no logs notification');
+  });
+
+  it('refuses bad input with the standard codes: wrong chain id, bad params, nonce too low, garbage', async () => {
+    const account = privateKeyToAccount(devnet.init.ethAccounts[0]!.privateKey as Hex);
+    const wrong = await account.signTransaction({
+      chainId: 1,
+      type: 'eip1559',
+      nonce: 0,
+      to: account.address,
+      gas: 21_000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 1n,
+      value: 0n,
+    });
+    const e1 = await rpc(url, 'eth_sendRawTransaction', [wrong]);
+    assert.equal(e1.error?.code, -32000);
+    assert.match(e1.error!.message, /chain id/);
+    const low = await account.signTransaction({
+      chainId: 1337,
+      type: 'eip1559',
+      nonce: 0,
+      to: account.address,
+      gas: 21_000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 1n,
+    });
+    const e2 = await rpc(url, 'eth_sendRawTransaction', [low]);
+    assert.equal(e2.error?.code, -32000);
+    assert.match(e2.error!.message, /nonce/);
+    const e3 = await rpc(url, 'eth_getBalance', ['0x1234', 'latest']);
+    assert.equal(e3.error?.code, -32602);
+    const e4 = await rpc(url, 'eth_sendRawTransaction', ['0x02c0ffee']);
+    assert.equal(e4.error?.code, -32000);
+    const unsigned = serializeTransaction({
+      chainId: 1337,
+      type: 'eip1559',
+      to: account.address,
+      gas: 21_000n,
+      maxFeePerGas: 1n,
+    });
+    const e5 = await rpc(url, 'eth_sendRawTransaction', [unsigned]);
+    assert.ok(e5.error, 'an unsigned transaction was accepted');
+    const e6 = await rpc(url, 'eth_getBlockByNumber', ['0x99999999', false]);
+    assert.equal(e6.result, null);
+    const e7 = await rpc(url, 'eth_nosuch', []);
+    assert.equal(e7.error?.code, -32601);
+  });
+});

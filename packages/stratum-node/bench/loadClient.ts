@@ -47,7 +47,7 @@ function open(): Promise<Sim> {
                 payload: {
                   requestId: 1,
                   userIdentity: 'load.sim',
-                  nominalHashRate: 1e6,
+                  nominalHashRate: 0,
                   maxTarget: targetToU256(MAX_TARGET),
                 },
               });

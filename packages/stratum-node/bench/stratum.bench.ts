@@ -121,7 +121,7 @@ async function wireMeasured(h: BenchHarness): Promise<void> {
               payload: {
                 requestId: 1,
                 userIdentity: 'w.sv2',
-                nominalHashRate: 1,
+                nominalHashRate: 0,
                 maxTarget: targetToU256(MAX_TARGET),
                 minExtranonceSize: 8,
               },

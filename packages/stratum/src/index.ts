@@ -152,6 +152,7 @@ export {
 export { coinbaseMerklePath, merkleRootFromPath } from './mining/merkle.ts';
 export {
   BIP320_VERSION_MASK,
+  BIP323_VERSION_MASK,
   encodeHeader,
   MAX_FUTURE_BLOCK_TIME,
   type PrevHashState,

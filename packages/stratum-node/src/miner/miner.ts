@@ -1,14 +1,16 @@
 /**
  * `keel stratum miner`: a Noise initiator with the pinned authority key, one standard or
  * extended channel, a CPU sha256d loop on worker threads (each thread its own nonce range;
- * version bits rolled per BIP320 when the job allows, extranonce rolled on extended channels),
- * following SetTarget / new jobs / SetNewPrevHash, reconnecting with exponential backoff.
+ * version bits rolled per BIP323 (0x1fffffe0) when the job allows, extranonce rolled on extended
+ * channels), following SetTarget (for jobs activated after it, 05 §5.3.21) / new jobs /
+ * SetNewPrevHash / SetExtranoncePrefix / SetGroupChannel, Reconnect to the host it names, and
+ * reconnecting with exponential backoff.
  */
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { accelerateEllswift } from '@keel/crypto';
 import {
-  BIP320_VERSION_MASK,
+  BIP323_VERSION_MASK,
   encodeHeader,
   jobMerkleRoot,
   MAX_TARGET,
@@ -38,12 +40,18 @@ export interface MinerOptions {
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly connectTimeoutMs?: number;
+  /** h/s announced in OpenChannel (the pool may set the first target from it). Default 0 (unknown). */
+  readonly nominalHashRate?: number;
 }
 
 interface LiveJob {
   readonly jobId: number;
   readonly version: number;
   readonly rolling: boolean;
+  /** The extranonce_prefix in force when the job arrived (SetExtranoncePrefix applies to later jobs). */
+  readonly prefix: Uint8Array;
+  /** Fixed when the job becomes active: later SetTargets do not change it (05 §5.3.21). */
+  target?: bigint;
   /** Standard channel: the fixed merkle root. */
   readonly merkleRoot?: Uint8Array;
   /** Extended channel (or a group job): the job to compute roots with. */
@@ -89,6 +97,10 @@ export class Miner extends EventEmitter implements Startable {
   private reconnectTimer: NodeJS.Timeout | undefined;
   // channel state
   private channelId = 0;
+  /** Group channel ids our channel belongs to (OpenStandardMiningChannel.Success, SetGroupChannel). */
+  private groupId = 0;
+  private host: string;
+  private port: number;
 
   private target = 0n;
   private prefix: Uint8Array = new Uint8Array(0);
@@ -107,6 +119,13 @@ export class Miner extends EventEmitter implements Startable {
     this.log = o.logger ?? nullLogger;
     this.threads = Math.max(1, o.threads ?? 1);
     this.backoff = o.minBackoffMs ?? 500;
+    this.host = o.host;
+    this.port = o.port;
+  }
+
+  /** The pool address in use (Reconnect may have moved it). */
+  get upstream(): { host: string; port: number } {
+    return { host: this.host, port: this.port };
   }
 
   async start(): Promise<void> {
@@ -133,8 +152,8 @@ export class Miner extends EventEmitter implements Startable {
   private connect(): void {
     if (this.stopped) return;
     connectNoise({
-      host: this.o.host,
-      port: this.o.port,
+      host: this.host,
+      port: this.port,
       authorityPublicKey: this.o.authorityPublicKey,
       limits: { maxPayloadLength: 1 << 20, rejectUnknown: false },
       timeoutMs: this.o.connectTimeoutMs ?? 10_000,
@@ -165,7 +184,10 @@ export class Miner extends EventEmitter implements Startable {
     if (this.stopped) return;
     this.stats.reconnects++;
     const delay = this.backoff;
-    this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 30_000);
+    this.backoff = Math.min(
+      Math.max(this.backoff * 2, this.o.minBackoffMs ?? 500),
+      this.o.maxBackoffMs ?? 30_000,
+    );
     this.log.warn({ reason, retryInMs: delay }, 'disconnected from pool');
     this.emit('disconnected', reason);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
@@ -182,8 +204,8 @@ export class Miner extends EventEmitter implements Startable {
         flags:
           MiningSetupFlags.REQUIRES_VERSION_ROLLING |
           (standardJobs ? MiningSetupFlags.REQUIRES_STANDARD_JOBS : 0),
-        endpointHost: this.o.host,
-        endpointPort: this.o.port,
+        endpointHost: this.host,
+        endpointPort: this.port,
         vendor: 'keel',
         hardwareVersion: 'cpu',
         firmware: '0.1.0',
@@ -192,7 +214,21 @@ export class Miner extends EventEmitter implements Startable {
     });
   }
 
+  /** Channel messages for another channel (or a group we are not in) are not ours. */
+  private forUs(channelId: number): boolean {
+    return channelId === this.channelId || (this.groupId !== 0 && channelId === this.groupId);
+  }
+
   private onMessage(m: Sv2Message): void {
+    if (
+      'channelId' in m.payload &&
+      m.type !== 'OpenStandardMiningChannelSuccess' &&
+      m.type !== 'OpenExtendedMiningChannelSuccess' &&
+      !this.forUs((m.payload as { channelId: number }).channelId)
+    ) {
+      this.log.debug({ type: m.type }, 'message for another channel ignored');
+      return;
+    }
     switch (m.type) {
       case 'SetupConnectionSuccess':
         this.openChannel();
@@ -202,7 +238,7 @@ export class Miner extends EventEmitter implements Startable {
         return;
       case 'OpenStandardMiningChannelSuccess':
         this.channelOpened(m.payload.channelId, m.payload.target, m.payload.extranoncePrefix, 0);
-
+        this.groupId = m.payload.groupChannelId;
         return;
       case 'OpenExtendedMiningChannelSuccess':
         this.channelOpened(
@@ -221,6 +257,7 @@ export class Miner extends EventEmitter implements Startable {
             jobId: m.payload.jobId,
             version: m.payload.version,
             rolling: true,
+            prefix: this.prefix,
             merkleRoot: m.payload.merkleRoot,
           },
           m.payload.minNtime,
@@ -233,6 +270,7 @@ export class Miner extends EventEmitter implements Startable {
             jobId: m.payload.jobId,
             version: m.payload.version,
             rolling: m.payload.versionRollingAllowed,
+            prefix: this.prefix,
             extended: ext,
           },
           m.payload.minNtime,
@@ -247,13 +285,31 @@ export class Miner extends EventEmitter implements Startable {
         };
         const job = this.jobs.get(m.payload.jobId);
         for (const id of [...this.jobs.keys()]) if (id !== m.payload.jobId) this.jobs.delete(id);
-        if (job) this.mine(job);
+        if (job) {
+          job.target ??= this.target;
+          this.mine(job);
+        }
         return;
       }
       case 'SetTarget':
+        // Applies to jobs activated from now on; the running job keeps its target (05 §5.3.21).
         this.target = u256ToTarget(m.payload.maximumTarget);
         this.log.debug({ target: this.target.toString(16) }, 'new target');
-        if (this.current) this.mine(this.current);
+        return;
+      case 'SetExtranoncePrefix':
+        // 05 §5.3.10: for jobs sent after this message; the running job keeps its prefix.
+        if (m.payload.extranoncePrefix.length + this.extranonceSize !== this.fullExtranonceLength) {
+          this.conn?.close(
+            `SetExtranoncePrefix of ${m.payload.extranoncePrefix.length} bytes changes the extranonce space`,
+          );
+          return;
+        }
+        this.prefix = m.payload.extranoncePrefix;
+        this.emit('extranoncePrefix', this.prefix);
+        return;
+      case 'SetGroupChannel':
+        if (m.payload.channelIds.includes(this.channelId)) this.groupId = m.payload.groupChannelId;
+        else if (m.payload.groupChannelId === this.groupId) this.groupId = 0;
         return;
       case 'SubmitSharesSuccess':
         this.stats.sharesAccepted += m.payload.newSubmitsAcceptedCount;
@@ -265,7 +321,15 @@ export class Miner extends EventEmitter implements Startable {
         this.log.warn({ error: m.payload.errorCode }, 'share rejected');
         this.emit('rejected', m.payload);
         return;
-      case 'Reconnect':
+      case 'Reconnect': {
+        // 03 §3.6.5: empty host / port 0 keep the present one; the same authority key is pinned.
+        if (m.payload.newHost !== '') this.host = m.payload.newHost;
+        if (m.payload.newPort !== 0) this.port = m.payload.newPort;
+        this.backoff = 0;
+        this.log.info(this.upstream, 'pool asked to reconnect');
+        this.conn?.close(`pool sent Reconnect to ${this.host}:${this.port}`);
+        return;
+      }
       case 'CloseChannel':
         this.conn?.close(`pool sent ${m.type}`);
         return;
@@ -278,7 +342,7 @@ export class Miner extends EventEmitter implements Startable {
     const common = {
       requestId: 1,
       userIdentity: this.o.user ?? 'keel-miner',
-      nominalHashRate: 1e5 * this.threads,
+      nominalHashRate: this.o.nominalHashRate ?? 0,
       maxTarget: targetToU256(MAX_TARGET),
     };
     if (this.o.channel === 'extended') {
@@ -291,8 +355,12 @@ export class Miner extends EventEmitter implements Startable {
     }
   }
 
+  private fullExtranonceLength = 0;
+
   private channelOpened(id: number, target: Uint8Array, prefix: Uint8Array, size: number): void {
     this.channelId = id;
+    this.groupId = 0;
+    this.fullExtranonceLength = prefix.length + size;
     this.target = u256ToTarget(target);
     this.prefix = prefix;
     this.extranonceSize = size;
@@ -305,7 +373,10 @@ export class Miner extends EventEmitter implements Startable {
   private addJob(job: LiveJob, minNtime: number | undefined): void {
     this.jobs.set(job.jobId, job);
     while (this.jobs.size > 16) this.jobs.delete(this.jobs.keys().next().value!);
-    if (minNtime !== undefined && this.prev !== undefined) this.mine(job);
+    if (minNtime !== undefined && this.prev !== undefined) {
+      job.target = this.target;
+      this.mine(job);
+    }
   }
 
   private rootFor(job: LiveJob, extranonce: Uint8Array | undefined): Uint8Array {
@@ -314,7 +385,7 @@ export class Miner extends EventEmitter implements Startable {
     if (ext === undefined) {
       throw new StratumNodeError(StratumNodeErrorCode.PROTOCOL, 'job without merkle data');
     }
-    return jobMerkleRoot(ext, extranonce ? concatBytes(this.prefix, extranonce) : this.prefix);
+    return jobMerkleRoot(ext, extranonce ? concatBytes(job.prefix, extranonce) : job.prefix);
   }
 
   /** Hands every thread a slice of the nonce space for this job. */
@@ -329,8 +400,11 @@ export class Miner extends EventEmitter implements Startable {
     const prev = this.prev;
     if (prev === undefined) return;
     this.roll++;
+    // BIP323: bits 5..28 are free; roll from bit 13 down into 5–12 as the counter grows.
     const version = job.rolling
-      ? ((job.version & ~BIP320_VERSION_MASK) | ((this.roll << 13) & BIP320_VERSION_MASK)) >>> 0
+      ? ((job.version & ~BIP323_VERSION_MASK) |
+          (((this.roll << 13) | ((this.roll >>> 19) << 5)) & BIP323_VERSION_MASK)) >>>
+        0
       : job.version;
     let extranonce: Uint8Array | undefined;
     if (this.extranonceSize > 0) {
@@ -353,7 +427,7 @@ export class Miner extends EventEmitter implements Startable {
       type: 'work',
       id,
       header,
-      target: targetToU256(this.target),
+      target: targetToU256(job.target ?? this.target),
       nonceStart: thread * span,
       count: span,
     });

@@ -12,8 +12,10 @@ import {
   decodeMessageFrame,
   type FrameLimits,
   type generateStaticKey,
+  messageNameOf,
   type NoiseFrameReader,
   type SignatureNoiseMessage,
+  type Sv2Frame,
   type Sv2Message,
   Sv2NoiseInitiator,
   Sv2NoiseResponder,
@@ -30,6 +32,11 @@ export const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 export interface ConnectionHandlers {
   onMessage(msg: Sv2Message): void;
   onClose(reason: string): void;
+  /**
+   * A frame of a message we do not know (another extension, 03 §3.4): proxies forward channel
+   * messages by `channelIdOf(frame)`; endpoints leave this out and the frame is ignored.
+   */
+  onUnknown?(frame: Sv2Frame): void;
 }
 
 /** An established, encrypted SV2 connection. */
@@ -40,6 +47,8 @@ export class Sv2Connection {
   /** Bytes written (encrypted) and read, for stats and the bench. */
   bytesOut = 0;
   bytesIn = 0;
+  /** Frames of unknown messages read and ignored (or handed to `onUnknown`). */
+  unknownFrames = 0;
 
   constructor(
     readonly socket: Socket,
@@ -67,6 +76,11 @@ export class Sv2Connection {
     this.bytesIn += chunk.length;
     try {
       for (const frame of this.reader.push(chunk)) {
+        if (messageNameOf(frame.header.extensionType, frame.header.msgType) === undefined) {
+          this.unknownFrames++;
+          this.handlers?.onUnknown?.(frame);
+          continue;
+        }
         const msg = decodeMessageFrame(frame);
         if (this.handlers) this.handlers.onMessage(msg);
         else this.pending.push(msg);
@@ -85,6 +99,14 @@ export class Sv2Connection {
       return;
     }
     const bytes = this.session.encryptMessage(msg);
+    this.bytesOut += bytes.length;
+    this.socket.write(bytes);
+  }
+
+  /** Forwards a raw frame (a proxy relaying a message of an unknown extension, 03 §3.4). */
+  sendFrame(frame: Sv2Frame): void {
+    if (this.closed) return;
+    const bytes = this.session.encryptFrame(frame);
     this.bytesOut += bytes.length;
     this.socket.write(bytes);
   }

@@ -42,7 +42,14 @@ export class JobManager {
     private readonly log: Logger,
     /** Merge mining: the aux work whose commitment goes into each new job's coinbase. */
     private readonly aux?: () => AuxContext | undefined,
+    /** Bytes between coinbase prefix and suffix: pool prefix + miner extranonce. */
+    private readonly extranonceLength = EXTRANONCE_LENGTH,
   ) {}
+
+  /** A fresh pool-wide job id (custom jobs share the id space with template jobs). */
+  allocateJobId(): number {
+    return this.nextJobId++;
+  }
 
   /** The aux work job `jobId` commits to. */
   auxFor(jobId: number): AuxContext | undefined {
@@ -65,7 +72,7 @@ export class JobManager {
         jobId: this.nextJobId++,
         template: t,
         poolOutputs: [{ value: t.coinbaseTxValueRemaining, scriptPubKey: this.payoutScript }],
-        extranonceLength: EXTRANONCE_LENGTH,
+        extranonceLength: this.extranonceLength,
         ...(ctx ? { scriptSigExtra: concatBytes(ctx.tree.commitment) } : {}),
       });
     } catch (e) {

@@ -9,12 +9,18 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { accelerateEllswift } from '@keel/crypto';
 import {
+  assembleBlock,
+  blockCoinbase,
+  createCustomMiningJob,
   type MiningJob,
   type PrevHashState,
   ShareError,
   type ShareSubmission,
+  type SubmitResult,
+  type Sv2Payload,
   solutionFromShare,
   type TemplateProvider,
+  targetForHashrate,
   targetToDifficulty,
   targetToWork,
   Vardiff,
@@ -23,12 +29,14 @@ import {
 import {
   bytesToHex,
   concatBytes,
+  equalBytes,
   type Logger,
   nullLogger,
   reverseBytes,
   type Startable,
 } from '@keel/util';
 import type { PoolIdentity } from '../authority.ts';
+import { StratumNodeError, StratumNodeErrorCode } from '../errors.ts';
 import type { MergeMiningCoordinator } from '../merge/coordinator.ts';
 import { listenAddress } from '../net/address.ts';
 import { acceptNoise, describe } from '../net/noiseConnection.ts';
@@ -58,6 +66,34 @@ export interface PoolOptions {
   readonly logger?: Logger;
   /** Merge mining: aux commitments in every coinbase, AuxPoWs for shares meeting aux targets. */
   readonly mergeMining?: MergeMiningCoordinator;
+  /**
+   * Extended channels: bytes of extranonce_prefix the pool assigns (default 8). Standard
+   * channels get the whole space (prefix + miner part) as their prefix.
+   */
+  readonly extranoncePrefixSize?: number;
+  /** Extended channels: bytes the miner rolls (OpenExtendedMiningChannel.Success.extranonce_size). Default 8. */
+  readonly extranonceSize?: number;
+  /**
+   * Channels opened with a nominal_hash_rate > 0 start at the target that hash rate needs for
+   * the vardiff goal (default on); 0 (unknown, e.g. a proxy with no devices yet) starts at
+   * `initialTarget`.
+   */
+  readonly targetFromNominalHashRate?: boolean;
+  /** Job Declaration: accepts SetCustomMiningJob on work-selection connections (the JDS). */
+  readonly customJobs?: CustomJobAuthority;
+}
+
+/** What the pool asks its Job Declarator Server about a SetCustomMiningJob. */
+export interface CustomJobAuthority {
+  /**
+   * Checks the job against the declaration its token names (06 §6.4): the transactions behind
+   * the merkle path and the pool's payout. Ok → the serialized transactions for the block.
+   */
+  checkCustomJob(
+    p: Sv2Payload<'SetCustomMiningJob'>,
+  ): { ok: true; transactions: readonly Uint8Array[] } | { ok: false; error: string };
+  /** A block found on a custom job: validate and propagate it. */
+  submitBlock(block: Uint8Array): Promise<SubmitResult>;
 }
 
 export interface BlockEvent {
@@ -87,6 +123,15 @@ export class Pool extends EventEmitter implements Startable {
   private vardiffTimer: NodeJS.Timeout | undefined;
   private nextChannelId = 1;
   private nextExtranonce = 1n;
+  /** A SetTarget went out since the last job: the next vardiff tick re-issues the live job. */
+  private targetsChanged = false;
+  /** Transactions of accepted custom jobs (for the block), by job id. */
+  private readonly customTxs = new Map<number, readonly Uint8Array[]>();
+  /** Extended channels: pool prefix bytes and miner bytes. */
+  readonly extranoncePrefixSize: number;
+  readonly extranonceSize: number;
+  /** Extensions (09) this pool implements beyond negotiation itself: none yet. */
+  readonly supportedExtensions: readonly number[] = [];
   /** Block and aux submissions in flight (run concurrently; a slow one must not hold up the next). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -95,6 +140,15 @@ export class Pool extends EventEmitter implements Startable {
     this.o = o;
     this.log = o.logger ?? nullLogger;
     this.hardestTarget = o.hardestTarget ?? 1n;
+    this.extranoncePrefixSize = o.extranoncePrefixSize ?? EXTENDED_PREFIX_LENGTH;
+    this.extranonceSize = o.extranonceSize ?? EXTRANONCE_LENGTH - EXTENDED_PREFIX_LENGTH;
+    const total = this.extranoncePrefixSize + this.extranonceSize;
+    if (this.extranoncePrefixSize < 1 || this.extranonceSize < 0 || total > 32) {
+      throw new StratumNodeError(
+        StratumNodeErrorCode.CONFIG,
+        `extranonce sizes ${this.extranoncePrefixSize} + ${this.extranonceSize}: the prefix needs ≥ 1 byte and the total ≤ 32 (B0_32)`,
+      );
+    }
     this.jobs = new JobManager(
       o.payoutScript,
       {
@@ -103,12 +157,21 @@ export class Pool extends EventEmitter implements Startable {
       },
       this.log,
       o.mergeMining ? () => o.mergeMining?.current() : undefined,
+      total,
     );
     if (o.mergeMining) o.mergeMining.onChange = () => this.jobs.refresh();
   }
 
   get address(): { host: string; port: number } {
     return listenAddress(this.server);
+  }
+
+  get logger(): Logger {
+    return this.log;
+  }
+
+  get acceptsCustomJobs(): boolean {
+    return this.o.customJobs !== undefined;
   }
 
   async start(): Promise<void> {
@@ -159,7 +222,8 @@ export class Pool extends EventEmitter implements Startable {
     acceptNoise(socket, {
       staticKey: this.o.identity.staticKey,
       certificate: this.o.identity.certificate,
-      limits: { maxPayloadLength: this.o.maxFramePayload ?? 16 * 1024, rejectUnknown: true },
+      // Unknown messages are read (within the size limit) and ignored (03 §3.4).
+      limits: { maxPayloadLength: this.o.maxFramePayload ?? 16 * 1024, rejectUnknown: false },
       handshakeTimeoutMs: this.o.handshakeTimeoutMs ?? 10_000,
     }).then(
       (conn) => {
@@ -195,14 +259,45 @@ export class Pool extends EventEmitter implements Startable {
   }
 
   allocateExtranonce(kind: 'standard' | 'extended'): { prefix: Uint8Array; minerSize: number } {
-    const len = kind === 'standard' ? EXTRANONCE_LENGTH : EXTENDED_PREFIX_LENGTH;
+    const total = this.extranoncePrefixSize + this.extranonceSize;
+    const len = kind === 'standard' ? total : this.extranoncePrefixSize;
     const prefix = new Uint8Array(len);
-    new DataView(prefix.buffer).setBigUint64(len - 8, this.nextExtranonce++);
-    return { prefix, minerSize: EXTRANONCE_LENGTH - len };
+    // A big-endian counter in the pool's prefix bytes (the last 8 of them at most).
+    let n = this.nextExtranonce++;
+    for (let i = this.extranoncePrefixSize - 1; i >= 0 && n > 0n; i--) {
+      prefix[i] = Number(n & 0xffn);
+      n >>= 8n;
+    }
+    return { prefix, minerSize: total - len };
   }
 
-  initialTarget(_nominalHashRate: number): bigint {
+  /** 05 §5.3.1: nominal_hash_rate (h/s) may set the first target; 0 means unknown. */
+  initialTarget(nominalHashRate: number): bigint {
+    if (
+      this.o.targetFromNominalHashRate !== false &&
+      Number.isFinite(nominalHashRate) &&
+      nominalHashRate > 0
+    ) {
+      const t = targetForHashrate(nominalHashRate, this.o.vardiff?.sharesPerMinute ?? 10);
+      return t < this.hardestTarget ? this.hardestTarget : t;
+    }
     return this.o.initialTarget;
+  }
+
+  /**
+   * Sends Reconnect (03 §3.6.5) to every connection: miners re-handshake with `host:port`
+   * (empty / 0 = the present one), pinning the same authority key. For moving miners off a
+   * pool instance before it stops.
+   */
+  reconnectAll(host: string, port: number): void {
+    for (const s of this.sessions) {
+      s.downstream.send({ type: 'Reconnect', payload: { newHost: host, newPort: port } });
+    }
+  }
+
+  /** A channel got a SetTarget: its next job carries it (jobs keep their own target). */
+  targetChanged(): void {
+    this.targetsChanged = true;
   }
 
   createVardiff(target: bigint, maxTarget: bigint): Vardiff {
@@ -237,6 +332,7 @@ export class Pool extends EventEmitter implements Startable {
   }
 
   private broadcastJob(job: MiningJob): void {
+    this.targetsChanged = false;
     const prev = this.jobs.tracker.prevHash;
     const minNtime = job.future ? undefined : prev?.minNtime;
     for (const s of this.sessions) s.broadcastJob(job, minNtime);
@@ -286,11 +382,12 @@ export class Pool extends EventEmitter implements Startable {
     };
     const nowMs = Date.now();
     const aux = this.jobs.auxFor(p.jobId);
+    const target = session.shareTarget(ch, p.jobId);
     const verdict = this.jobs.tracker.submit({
       channelId: ch.id,
       channel: {
         extranoncePrefix: ch.extranoncePrefix,
-        target: ch.target,
+        target,
         extranonceSize: ch.extranonceSize,
       },
       share,
@@ -305,15 +402,15 @@ export class Pool extends EventEmitter implements Startable {
       error(verdict.error, ch.identity);
       return;
     }
-    this.stats.accepted(ch.identity, Number(targetToWork(ch.target)), nowMs);
-    ch.vardiff.recordShare();
+    this.stats.accepted(ch.identity, Number(targetToWork(target)), nowMs);
+    ch.vardiff.recordShare(target);
     session.downstream.send({
       type: 'SubmitSharesSuccess',
       payload: {
         channelId: ch.id,
         lastSequenceNumber: p.sequenceNumber,
         newSubmitsAcceptedCount: 1,
-        newSharesSum: BigInt(Math.max(1, Math.round(targetToDifficulty(ch.target)))),
+        newSharesSum: BigInt(Math.max(1, Math.round(targetToDifficulty(target)))),
       },
     });
     if (aux && verdict.meetsPoolTarget) {
@@ -340,7 +437,14 @@ export class Pool extends EventEmitter implements Startable {
     }
     if (verdict.class === 'block') {
       const job = this.jobs.tracker.job(p.jobId);
-      if (job !== undefined) this.submitBlock(job, share, ch);
+      const custom = this.customTxs.get(p.jobId);
+      if (job !== undefined && custom !== undefined) {
+        const full = extranonce
+          ? concatBytes(ch.extranoncePrefix, extranonce)
+          : ch.extranoncePrefix;
+        const block = assembleBlock(verdict.header, blockCoinbase(job, full), custom);
+        this.trackBlock(ch, () => this.o.customJobs!.submitBlock(block));
+      } else if (job !== undefined) this.submitBlock(job, share, ch);
     }
     const next = ch.vardiff.update(nowMs / 1000);
     if (next !== undefined) session.setTarget(ch, next);
@@ -348,10 +452,14 @@ export class Pool extends EventEmitter implements Startable {
 
   private submitBlock(job: MiningJob, share: ShareSubmission, ch: Channel): void {
     const solution = solutionFromShare(job, share, ch.extranoncePrefix);
+    this.trackBlock(ch, () => this.o.provider.submitSolution(solution));
+  }
+
+  private trackBlock(ch: Channel, submit: () => Promise<SubmitResult>): void {
     this.track(
       (async () => {
         try {
-          const r = await this.o.provider.submitSolution(solution);
+          const r = await submit();
           if (r.accepted) {
             const hash = bytesToHex(reverseBytes(r.blockHash));
             this.stats.block(ch.identity, r.height, hash);
@@ -390,5 +498,53 @@ export class Pool extends EventEmitter implements Startable {
         if (next !== undefined) s.setTarget(ch, next);
       }
     }
+    // New targets apply to new jobs (05 §5.3.21): re-issue the live template at most once a tick.
+    if (this.targetsChanged) this.jobs.refresh();
+  }
+
+  /**
+   * SetCustomMiningJob (05 §5.3.18) on a work-selection extended channel: the JDS checks the
+   * token and the declared transactions; the job must build on the current prev hash.
+   */
+  setCustomMiningJob(session: PoolSession, p: Sv2Payload<'SetCustomMiningJob'>): void {
+    const fail = (errorCode: string) =>
+      session.downstream.send({
+        type: 'SetCustomMiningJobError',
+        payload: { channelId: p.channelId, requestId: p.requestId, errorCode },
+      });
+    const ch = session.channels.get(p.channelId);
+    if (ch === undefined || !ch.workSelection || this.o.customJobs === undefined) {
+      fail('invalid-channel-id');
+      return;
+    }
+    const prev = this.jobs.tracker.prevHash;
+    if (prev === undefined || !equalBytes(prev.prevHash, p.prevHash) || prev.nbits !== p.nbits) {
+      fail('invalid-job-param-value-prev-hash');
+      return;
+    }
+    const verdict = this.o.customJobs.checkCustomJob(p);
+    if (!verdict.ok) {
+      fail(verdict.error);
+      return;
+    }
+    let job: MiningJob;
+    try {
+      job = createCustomMiningJob(
+        this.jobs.allocateJobId(),
+        p,
+        this.extranoncePrefixSize + this.extranonceSize,
+      );
+      this.jobs.tracker.addJob(job);
+    } catch (e) {
+      fail(`invalid-job-param-value-coinbase: ${describe(e)}`.slice(0, 255));
+      return;
+    }
+    this.customTxs.set(job.jobId, verdict.transactions);
+    while (this.customTxs.size > 64) this.customTxs.delete(this.customTxs.keys().next().value!);
+    session.customJobActivated(ch, job.jobId);
+    session.downstream.send({
+      type: 'SetCustomMiningJobSuccess',
+      payload: { channelId: p.channelId, requestId: p.requestId, jobId: job.jobId },
+    });
   }
 }

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import {
-  BIP320_VERSION_MASK,
+  BIP323_VERSION_MASK,
   DIFF1_TARGET,
   MAX_TARGET,
   type Sv2Message,
@@ -166,8 +166,8 @@ class Sv1Connection implements Downstream {
         const asked =
           typeof opts['version-rolling.mask'] === 'string'
             ? Number.parseInt(opts['version-rolling.mask'] as string, 16) >>> 0
-            : BIP320_VERSION_MASK;
-        this.versionMask = (asked & BIP320_VERSION_MASK) >>> 0;
+            : BIP323_VERSION_MASK;
+        this.versionMask = (asked & BIP323_VERSION_MASK) >>> 0;
         result['version-rolling'] = true;
         result['version-rolling.mask'] = u32hex(this.versionMask);
       } else if (typeof e === 'string') {

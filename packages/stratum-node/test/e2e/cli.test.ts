@@ -99,7 +99,7 @@ test(
   },
 );
 
-test('keel stratum: bad arguments are clear errors', { timeout: 30_000 }, async () => {
+test('keel stratum: bad arguments are clear errors', { timeout: 90_000 }, async () => {
   const a = run(['stratum', 'miner', '--pool', 'nohost', '--authority-key', 'abc']);
   assert.equal(await a.done, 2);
   assert.match(a.err(), /--pool: expected HOST:PORT/);

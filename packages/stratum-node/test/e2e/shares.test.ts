@@ -35,7 +35,7 @@ before(async () => {
       payload: {
         requestId,
         userIdentity: `t.${name}`,
-        nominalHashRate: 1,
+        nominalHashRate: 0, // unknown: the pool starts at initialTarget
         maxTarget: targetToU256(max),
       },
     });
@@ -119,12 +119,12 @@ test('unknown job → invalid-job-id; unknown channel → invalid-channel-id', a
   assert.equal(await submit('A', 1, { channelId: 0xfffff }), 'invalid-channel-id');
 });
 
-test('version bits outside BIP320 → invalid-version; ntime too far ahead → invalid-timestamp', async () => {
+test('version bits outside BIP323 → invalid-version; ntime too far ahead → invalid-timestamp', async () => {
   assert.equal(await submit('A', 7, { version: 0x20000001 }), 'invalid-version');
   const far = Math.floor(Date.now() / 1000) + 3 * 3600;
   assert.equal(await submit('A', 7, { ntime: far }), 'invalid-timestamp');
-  // BIP320 general-purpose bits may roll
-  const rolled = 0x20000000 | (5 << 13);
+  // BIP323 general-purpose bits may roll, including bits 5–12 that BIP320 did not allow
+  const rolled = 0x20000000 | (5 << 13) | (0xa5 << 5);
   const n = findNonce(make('A', rolled), NET, MAX_TARGET);
   assert.equal(await submit('A', n, { version: rolled }), 'ok');
 });

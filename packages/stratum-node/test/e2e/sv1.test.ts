@@ -78,7 +78,7 @@ test(
       ['version-rolling'],
       { 'version-rolling.mask': 'ffffffff', 'version-rolling.min-bit-count': 2 },
     ]);
-    assert.deepEqual(conf.result, { 'version-rolling': true, 'version-rolling.mask': '1fffe000' });
+    assert.deepEqual(conf.result, { 'version-rolling': true, 'version-rolling.mask': '1fffffe0' }); // BIP323
     const sub = await c.call('mining.subscribe', ['test-sv1/1.0']);
     const [, en1, en2Size] = sub.result as [unknown, string, number];
     assert.equal(en1.length, 16);

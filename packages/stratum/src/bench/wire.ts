@@ -85,7 +85,7 @@ export function jobShareStream(o: StreamOptions): StreamEvent[] {
     const shares = Array.from({ length: o.sharesPerJob }, () => ({
       nonce: rng.nextU32(),
       ntime,
-      version: 0x20000000 | (rng.nextU32() & 0x1fffe000),
+      version: 0x20000000 | (rng.nextU32() & 0x1fffffe0),
       extranonce: o.channel === 'extended' ? rng.bytes(en) : new Uint8Array(0),
     }));
     out.push({ job, prevHash: rng.bytes(32), nbits: 0x17034219, ntime, shares });

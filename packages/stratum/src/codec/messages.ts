@@ -160,7 +160,7 @@ export const MESSAGES = {
     nbits: U32,
   }),
   SetTarget: m('mining', 0x21, true, { channelId: U32, maximumTarget: U256 }),
-  SetCustomMiningJob: m('mining', 0x22, false, {
+  SetCustomMiningJob: m('mining', 0x22, true, {
     channelId: U32,
     requestId: U32,
     miningJobToken: B0_255,
@@ -175,12 +175,12 @@ export const MESSAGES = {
     coinbaseTxLocktime: U32,
     merklePath: SEQ0_255(U256),
   }),
-  SetCustomMiningJobSuccess: m('mining', 0x23, false, {
+  SetCustomMiningJobSuccess: m('mining', 0x23, true, {
     channelId: U32,
     requestId: U32,
     jobId: U32,
   }),
-  SetCustomMiningJobError: m('mining', 0x24, false, {
+  SetCustomMiningJobError: m('mining', 0x24, true, {
     channelId: U32,
     requestId: U32,
     errorCode: STR0_255,
@@ -189,7 +189,7 @@ export const MESSAGES = {
     groupChannelId: U32,
     channelIds: SEQ0_64K(U32),
   }),
-  // Job Declaration (06 §6.4; IdentifyTransactions from the earlier 06 text, types per 08)
+  // Job Declaration (06 §6.4; 08's table: the obsolete IdentifyTransactions 0x53/0x54 are gone)
   AllocateMiningJobToken: m('jobDeclaration', 0x50, false, {
     userIdentifier: STR0_255,
     requestId: U32,
@@ -198,11 +198,6 @@ export const MESSAGES = {
     requestId: U32,
     miningJobToken: B0_255,
     coinbaseTxOutputs: B0_64K,
-  }),
-  IdentifyTransactions: m('jobDeclaration', 0x53, false, { requestId: U32 }),
-  IdentifyTransactionsSuccess: m('jobDeclaration', 0x54, false, {
-    requestId: U32,
-    txDataHashes: SEQ0_64K(U256),
   }),
   ProvideMissingTransactions: m('jobDeclaration', 0x55, false, {
     requestId: U32,
@@ -230,8 +225,8 @@ export const MESSAGES = {
     errorCode: STR0_255,
     errorDetails: B0_64K,
   }),
-  /** 08 lists 0x60 as "SubmitSolution" (channel bit 1); 06 §6.4.9 names it PushSolution. */
-  PushSolution: m('jobDeclaration', 0x60, true, {
+  /** 06 §6.4.9 / 08: PushSolution, channel_msg bit 0 (a connection message, no channel_id). */
+  PushSolution: m('jobDeclaration', 0x60, false, {
     extranonce: B0_32,
     prevHash: U256,
     nonce: U32,

@@ -34,7 +34,7 @@ export interface CreateJobParameters {
   readonly poolOutputs: readonly CoinbaseOutput[];
   /** Full extended extranonce size for every channel that will mine this job. */
   readonly extranonceLength: number;
-  /** Default true (BIP320 general-purpose bits may be rolled). */
+  /** Default true (BIP323 general-purpose bits may be rolled). */
   readonly versionRollingAllowed?: boolean;
   /** Extra scriptSig bytes before the extranonce (merged-mining commitment). */
   readonly scriptSigExtra?: Uint8Array;

@@ -1,6 +1,6 @@
 /**
  * Share validation by hashing the header (sv2-spec 05 §5.3.11–14). Every share is rebuilt into
- * the 80-byte header the miner hashed — version (BIP320 rolling checked), prev_hash, merkle root
+ * the 80-byte header the miner hashed — version (BIP323 rolling checked), prev_hash, merkle root
  * from the coinbase with the miner's extranonce, ntime (bounds checked), nbits, nonce — and its
  * sha256d compared with the channel, pool and network targets.
  */
@@ -10,8 +10,13 @@ import { StratumError, StratumErrorCode } from '../errors.ts';
 import { jobMerkleRoot, type MiningJob } from './job.ts';
 import { hashToBigInt, targetToWork } from './target.ts';
 
-/** BIP320: bits 13..28 of nVersion are general purpose. */
+/** BIP320 (superseded): bits 13..28 of nVersion are general purpose. */
 export const BIP320_VERSION_MASK = 0x1fffe000;
+/**
+ * BIP323 (cited by sv2-spec 05 for version rolling): bits 5..28 are general purpose. SRI rolls
+ * bits 5–12 too, so this is the default mask everywhere.
+ */
+export const BIP323_VERSION_MASK = 0x1fffffe0;
 /** Bitcoin's MAX_FUTURE_BLOCK_TIME. */
 export const MAX_FUTURE_BLOCK_TIME = 7200;
 
@@ -109,7 +114,7 @@ const reject = (error: ShareError, reason: string): ShareVerdict => ({ ok: false
 /** Validates one share against its job; pure (no stale/duplicate tracking: see ShareTracker). */
 export function validateShare(p: ValidateShareParameters): ShareVerdict {
   const { job, share, channel, prevHash } = p;
-  const mask = p.versionRollingMask ?? BIP320_VERSION_MASK;
+  const mask = p.versionRollingMask ?? BIP323_VERSION_MASK;
   const changed = (share.version ^ job.version) >>> 0;
   if (changed !== 0 && (!job.versionRollingAllowed || (changed & ~mask) >>> 0 !== 0)) {
     return reject(

@@ -7,6 +7,7 @@ import { bytesToHex } from '@keel/util';
 import { StratumError, StratumErrorCode } from '../errors.ts';
 import type { MiningJob } from './job.ts';
 import {
+  BIP323_VERSION_MASK,
   type PrevHashState,
   type ShareChannel,
   ShareError,
@@ -51,7 +52,7 @@ export class ShareTracker {
     this.opts = {
       maxJobs: opts.maxJobs ?? 32,
       maxSharesPerJob: opts.maxSharesPerJob ?? 1_000_000,
-      versionRollingMask: opts.versionRollingMask ?? 0x1fffe000,
+      versionRollingMask: opts.versionRollingMask ?? BIP323_VERSION_MASK,
       maxFutureSeconds: opts.maxFutureSeconds ?? 7200,
     };
   }

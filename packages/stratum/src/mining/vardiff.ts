@@ -31,6 +31,7 @@ export class Vardiff {
   private shares = 0;
   private totalWork = 0n;
   private readonly start: number;
+  private maxT: bigint;
 
   constructor(initialTarget: bigint, now: number, opts: VardiffOptions = {}) {
     this.o = {
@@ -42,6 +43,7 @@ export class Vardiff {
       minTarget: opts.minTarget ?? 1n,
       tolerance: opts.tolerance ?? 0.2,
     };
+    this.maxT = this.o.maxTarget;
     this.t = this.clamp(initialTarget);
     this.windowStart = now;
     this.start = now;
@@ -51,10 +53,29 @@ export class Vardiff {
     return this.t;
   }
 
-  /** Records an accepted share mined at the current target. */
-  recordShare(): void {
+  /** The easiest target allowed (the channel's current maximum_target). */
+  get maxTarget(): bigint {
+    return this.maxT;
+  }
+
+  /**
+   * UpdateChannel (05 §5.3.7): a new maximum_target from the device bounds this and every later
+   * retarget. Returns the new target when the current one had to be lowered (send SetTarget).
+   */
+  setMaxTarget(maxTarget: bigint): bigint | undefined {
+    this.maxT = maxTarget < this.o.minTarget ? this.o.minTarget : maxTarget;
+    if (this.t <= this.maxT) return undefined;
+    this.t = this.maxT;
+    return this.t;
+  }
+
+  /**
+   * Records an accepted share. `minedAt` is the target its job carried (a job keeps the target
+   * it was sent with, 05 §5.3.21); default the current target.
+   */
+  recordShare(minedAt: bigint = this.t): void {
     this.shares++;
-    const w = targetToWork(this.t);
+    const w = targetToWork(minedAt);
     this.work += w;
     this.totalWork += w;
   }
@@ -96,6 +117,6 @@ export class Vardiff {
   }
 
   private clamp(t: bigint): bigint {
-    return t > this.o.maxTarget ? this.o.maxTarget : t < this.o.minTarget ? this.o.minTarget : t;
+    return t > this.maxT ? this.maxT : t < this.o.minTarget ? this.o.minTarget : t;
   }
 }

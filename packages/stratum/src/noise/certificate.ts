@@ -100,13 +100,21 @@ export interface VerifyCertificateParameters {
   readonly authorityPublicKey: Uint8Array;
   /** Current time, unix seconds (injected: this package reads no clock). */
   readonly now: number;
+  /**
+   * Seconds a certificate may start early against `now` (clock skew). Default
+   * `CERTIFICATE_CLOCK_LEEWAY` (10, as SRI, which signs with valid_from = now).
+   */
+  readonly leewaySeconds?: number;
   readonly secp?: Secp256k1Backend;
 }
 
+/** Clock skew allowed on valid_from (SRI's 10 s). */
+export const CERTIFICATE_CLOCK_LEEWAY = 10;
+
 /**
- * Throws BAD_CERTIFICATE when the signature does not verify under the authority key (which is
+ * Throws BAD_CERTIFICATE when the version is not 0 (04 §4.5.2) or when the signature does not verify under the authority key (which is
  * what a wrong authority key looks like), CERTIFICATE_EXPIRED when `now` is outside
- * [valid_from, not_valid_after].
+ * [valid_from − leeway, not_valid_after].
  */
 export function verifyCertificate(p: VerifyCertificateParameters): void {
   const secp = p.secp ?? nobleSecp256k1;
@@ -117,6 +125,12 @@ export function verifyCertificate(p: VerifyCertificateParameters): void {
       'authority public key must be 32 bytes (x-only)',
     );
   }
+  if (c.version !== 0) {
+    throw new StratumError(
+      StratumErrorCode.BAD_CERTIFICATE,
+      `server certificate version ${c.version} is not 0 (the only version 04 §4.5.2 defines)`,
+    );
+  }
   const m = certificateMessageHash(c, p.serverStaticKey);
   if (!secp.schnorrVerify(c.signature, m, p.authorityPublicKey)) {
     throw new StratumError(
@@ -124,7 +138,8 @@ export function verifyCertificate(p: VerifyCertificateParameters): void {
       'server certificate signature does not verify under the pinned authority key',
     );
   }
-  if (p.now < c.validFrom || p.now > c.notValidAfter) {
+  const leeway = p.leewaySeconds ?? CERTIFICATE_CLOCK_LEEWAY;
+  if (p.now + leeway < c.validFrom || p.now > c.notValidAfter) {
     throw new StratumError(
       StratumErrorCode.CERTIFICATE_EXPIRED,
       `server certificate is valid from ${c.validFrom} to ${c.notValidAfter}, now is ${p.now}`,

@@ -237,3 +237,59 @@ test('channelIdOf reads the U32 channel_id of channel messages, known or not', (
     code(StratumErrorCode.INVALID_VALUE),
   );
 });
+
+test('channel_msg bits per 08: SetCustomMiningJob(.Success/.Error) 1, PushSolution 0; no IdentifyTransactions', () => {
+  const ext = (m: Sv2Message) => {
+    const b = encodeMessage(m);
+    return b[0]! | (b[1]! << 8);
+  };
+  const custom: Sv2Message = {
+    type: 'SetCustomMiningJob',
+    payload: {
+      channelId: 7,
+      requestId: 1,
+      miningJobToken: Uint8Array.of(0xab),
+      version: 0x20000000,
+      prevHash: new Uint8Array(32),
+      minNtime: 1,
+      nbits: 0x207fffff,
+      coinbaseTxVersion: 2,
+      coinbasePrefix: new Uint8Array(0),
+      coinbaseTxInputNSequence: 0xffffffff,
+      coinbaseTxOutputs: Uint8Array.of(0),
+      coinbaseTxLocktime: 0,
+      merklePath: [],
+    },
+  };
+  assert.equal(ext(custom), 0x8000);
+  assert.equal(channelIdOf(decodeFrame(encodeMessage(custom))), 7);
+  assert.equal(
+    ext({ type: 'SetCustomMiningJobSuccess', payload: { channelId: 7, requestId: 1, jobId: 9 } }),
+    0x8000,
+  );
+  assert.equal(
+    ext({
+      type: 'SetCustomMiningJobError',
+      payload: { channelId: 7, requestId: 1, errorCode: 'invalid-mining-job-token' },
+    }),
+    0x8000,
+  );
+  const push: Sv2Message = {
+    type: 'PushSolution',
+    payload: {
+      extranonce: new Uint8Array(16),
+      prevHash: new Uint8Array(32),
+      nonce: 1,
+      ntime: 2,
+      nbits: 3,
+      version: 4,
+    },
+  };
+  assert.equal(ext(push), 0x0000);
+  assert.equal(encodeMessage(push)[2], 0x60);
+  // 0x53/0x54 (IdentifyTransactions) were removed from 06/08: unknown now.
+  assert.throws(
+    () => decodeMessage(Uint8Array.of(0, 0, 0x53, 4, 0, 0, 1, 0, 0, 0)),
+    code(StratumErrorCode.UNKNOWN_MESSAGE),
+  );
+});

@@ -197,10 +197,15 @@ test('share checks: accepted, duplicate, invalid job, stale, low difficulty, ver
     err({ ...ctx, share: { ...share, nonce: 2 }, channel: { ...channel, target: 1n << 200n } }),
     ShareError.DIFFICULTY_TOO_LOW,
   );
-  // BIP320 bits may roll; bit 0 and bit 31 may not.
+  // BIP323 bits 5..28 may roll (SRI rolls 5–12 too: 0x1fffffe0); bits 0–4 and 31 may not.
   assert.equal(
-    err({ ...ctx, share: { ...share, nonce: 3, version: 0x20000000 | 0x1fffe000 } }),
+    err({ ...ctx, share: { ...share, nonce: 3, version: 0x20000000 | 0x1fffffe0 } }),
     'ok',
+  );
+  assert.equal(err({ ...ctx, share: { ...share, nonce: 30, version: 0x20000000 | 0x1fe0 } }), 'ok');
+  assert.equal(
+    err({ ...ctx, share: { ...share, nonce: 31, version: 0x20000010 } }),
+    ShareError.INVALID_VERSION,
   );
   assert.equal(
     err({ ...ctx, share: { ...share, nonce: 4, version: 0x20000001 } }),
@@ -361,4 +366,23 @@ test('ShareAckBatcher: one Success per N shares per channel, flush on demand, su
     newSubmitsAcceptedCount: 1,
     newSharesSum: 1n,
   });
+});
+
+test('vardiff: UpdateChannel maximum_target bounds the target now and every later retarget', () => {
+  let now = 0;
+  const vd = new Vardiff(1n << 240n, now, { sharesPerMinute: 6, retargetSeconds: 60 });
+  const max = 1n << 236n;
+  assert.equal(vd.setMaxTarget(max), max); // current target too easy → lowered at once
+  assert.equal(vd.maxTarget, max);
+  assert.equal(vd.setMaxTarget(max), undefined); // already within
+  // No shares for long windows: vardiff eases the target, but never beyond maximum_target.
+  for (let i = 0; i < 10; i++) {
+    now += 120;
+    vd.update(now);
+    assert.ok(vd.target <= max, `retarget ${i} went to ${vd.target.toString(16)}`);
+  }
+  assert.equal(vd.target, max);
+  // Credit uses the target a share was mined at (a job keeps its own target).
+  vd.recordShare(1n << 200n);
+  assert.equal(vd.hashrate(now + 1), Number(targetToWork(1n << 200n)));
 });

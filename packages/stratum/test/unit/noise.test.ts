@@ -39,7 +39,9 @@ const authSk = new Uint8Array(32).fill(7);
 const authPub = nobleSecp256k1.xOnlyPublicKey(authSk);
 const validity = { version: 0, validFrom: NOW - 3600, notValidAfter: NOW + 86400 };
 
-function server(opts: { validFrom?: number; notValidAfter?: number; signer?: Uint8Array } = {}) {
+function server(
+  opts: { validFrom?: number; notValidAfter?: number; signer?: Uint8Array; version?: number } = {},
+) {
   const staticKey = staticKeyFromPrivate(new Uint8Array(32).fill(3));
   const certificate = signCertificate({
     ...validity,
@@ -135,7 +137,9 @@ test('certificate: expired, not yet valid, wrong authority key → typed errors'
     run(server({ notValidAfter: NOW - 1 })),
     code(StratumErrorCode.CERTIFICATE_EXPIRED),
   );
-  assert.throws(run(server({ validFrom: NOW + 1 })), code(StratumErrorCode.CERTIFICATE_EXPIRED));
+  // SRI signs with valid_from = now and allows 10 s of clock skew: so do we (regression).
+  run(server({ validFrom: NOW + 10 }))();
+  assert.throws(run(server({ validFrom: NOW + 11 })), code(StratumErrorCode.CERTIFICATE_EXPIRED));
   assert.throws(run(server(), NOW + 86401), code(StratumErrorCode.CERTIFICATE_EXPIRED));
   run(server(), NOW + 86400)(); // inclusive bound
   const other = nobleSecp256k1.xOnlyPublicKey(new Uint8Array(32).fill(8));
@@ -144,6 +148,11 @@ test('certificate: expired, not yet valid, wrong authority key → typed errors'
     run(server({ signer: new Uint8Array(32).fill(8) })),
     code(StratumErrorCode.BAD_CERTIFICATE),
   );
+  // A correctly signed certificate of another version is refused (04 §4.5.2 defines only 0).
+  assert.throws(run(server({ version: 1 })), (e: unknown) => {
+    const err = e as { code?: string; message?: string };
+    return err.code === StratumErrorCode.BAD_CERTIFICATE && /version 1/.test(err.message ?? '');
+  });
 });
 
 test('tampered act 2 (every 5th byte) fails with BAD_MAC or HANDSHAKE, wrong sizes with HANDSHAKE', () => {

@@ -19,6 +19,7 @@ export async function minerHandler(o: MinerCliOptions): Promise<number> {
     threads: o.threads,
     user: o.user,
     channel: o.channel,
+    nominalHashRate: o.nominalHashRate,
     logger: log,
   });
   await miner.start();

@@ -23,6 +23,11 @@ export function minerCommand(): Command {
     .option('--channel <kind>', 'standard | extended', 'standard')
     .option('--exit-after-shares <n>', 'exit 0 after N accepted shares')
     .option(
+      '--nominal-hash-rate <h/s>',
+      'hash rate announced when opening the channel (the pool may set the first target from it; 0 = unknown)',
+      '0',
+    )
+    .option(
       '--log-level <level>',
       'trace | debug | info | warn | error | silent (logs go to stderr)',
       'info',

@@ -9,6 +9,7 @@ export const minerOptionsSchema = z.object({
   user: z.string().max(255).default('keel-miner'),
   channel: z.enum(['standard', 'extended']).default('standard'),
   exitAfterShares: z.coerce.number().int().min(1).optional(),
+  nominalHashRate: z.coerce.number().min(0).default(0),
   logLevel,
 });
 export type MinerCliOptions = z.infer<typeof minerOptionsSchema>;

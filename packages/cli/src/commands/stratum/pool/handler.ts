@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@keel/crypto/hashes';
-import { DIFF1_TARGET, difficultyToTarget, type TemplateProvider } from '@keel/stratum';
+import {
+  DIFF1_TARGET,
+  difficultyToTarget,
+  encodeAuthorityKey,
+  type TemplateProvider,
+} from '@keel/stratum';
 import {
   type AuxChainConfig,
   GbtTemplateSource,
@@ -128,6 +133,8 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
     port: o.listen.port,
     initialTarget,
     vardiff: { sharesPerMinute: o.sharesPerMinute },
+    extranoncePrefixSize: o.extranoncePrefixSize,
+    extranonceSize: o.extranonceSize,
     logger: log.child({ mod: 'pool' }),
   });
   const services: Array<{ stop(): Promise<void> }> = [];
@@ -178,10 +185,12 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
     throw new CliError(`cannot start the pool: ${(e as Error).message}`);
   }
   const pub = bytesToHex(identity.authorityPublicKey);
+  // SRI configs carry the base58check form (04 §4.7); keel takes either.
+  const b58 = encodeAuthorityKey(identity.authorityPublicKey);
   const { host, port } = pool.address;
   if (!o.json) {
     process.stdout.write(
-      `SV2 pool on ${host}:${port} (Noise_NX), authority key ${pub} (also in ${join(datadir, 'authority.pub')})\n`,
+      `SV2 pool on ${host}:${port} (Noise_NX), authority key ${b58} (hex ${pub}, also in ${join(datadir, 'authority.pub')})\n`,
     );
   }
   const tip = () =>

@@ -15,7 +15,8 @@ export function poolCommand(): Command {
         "keel's Bitcoin consensus); with --rpc-url it uses a node's getblocktemplate/submitblock; " +
         'with --tdp a Template Distribution Protocol server. --sv1-listen adds Stratum V1 miners, ' +
         '--merge-mining secondary chains (AuxPoW). ' +
-        'The authority public key is written as hex to DATADIR/authority.pub at start.',
+        'The authority public key is printed (base58check and hex) and written as hex to ' +
+        'DATADIR/authority.pub at start.',
     )
     .option('--regtest', "template source: keel's built-in regtest chain")
     .option('--datadir <dir>', 'keeps authority.key / authority.pub (default ~/.keel/<network>)')
@@ -43,6 +44,12 @@ export function poolCommand(): Command {
     )
     .option('--share-difficulty <d>', 'initial share difficulty (regtest default: target 2^240)')
     .option('--shares-per-minute <n>', 'vardiff goal per channel', '20')
+    .option(
+      '--extranonce-prefix-size <n>',
+      'extended channels: extranonce_prefix bytes the pool assigns (standard channels get prefix + miner part)',
+      '8',
+    )
+    .option('--extranonce-size <n>', 'extended channels: extranonce bytes the miner rolls', '8')
     .option('--exit-after-blocks <n>', 'exit 0 once N blocks were found and accepted')
     .option(
       '--json',

@@ -24,6 +24,8 @@ export const poolOptionsSchema = z
       .optional(),
     shareDifficulty: z.coerce.number().positive().optional(),
     sharesPerMinute: z.coerce.number().positive().max(6000).default(20),
+    extranoncePrefixSize: z.coerce.number().int().min(1).max(31).default(8),
+    extranonceSize: z.coerce.number().int().min(0).max(31).default(8),
     exitAfterBlocks: z.coerce.number().int().min(1).max(1_000_000).optional(),
     json: z.boolean().default(false),
     logLevel,
@@ -36,6 +38,10 @@ export const poolOptionsSchema = z
       path: ['regtest'],
     },
   )
+  .refine((o) => o.extranoncePrefixSize + o.extranonceSize <= 32, {
+    message: '--extranonce-prefix-size + --extranonce-size must be ≤ 32 (B0_32)',
+    path: ['extranonceSize'],
+  })
   .refine((o) => o.tdp === undefined || o.tdpAuthorityKey !== undefined, {
     message: '--tdp needs --tdp-authority-key (the template provider authority key)',
     path: ['tdpAuthorityKey'],

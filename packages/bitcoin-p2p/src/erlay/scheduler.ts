@@ -1,7 +1,8 @@
 /**
- * BIP330 reconciliation timer: one request per `intervalMs` per outbound reconciling peer,
- * spread evenly (a single queue: the peer at the front is due every intervalMs / n), in turn,
- * as Core's TxReconciliationTracker. Time is an input (milliseconds).
+ * BIP330 reconciliation timer: one reconciliation request every `intervalMs`, to the outbound
+ * reconciling peers in turn (a single queue, as Core's TxReconciliationTracker; Core states its
+ * interval per peer and divides it by the number of peers, here it is the gap between requests,
+ * so each peer is reconciled every n * intervalMs). Time is an input (milliseconds).
  */
 export const DEFAULT_RECON_INTERVAL_MS = 2000;
 
@@ -45,7 +46,7 @@ export class ReconciliationScheduler<Id> {
       const id = this.queue.shift()!;
       this.queue.push(id);
       if (busy(id)) continue;
-      this.next = now + this.intervalMs / this.queue.length;
+      this.next = now + this.intervalMs;
       return id;
     }
     return undefined;

@@ -8,7 +8,7 @@ import { SimRandom } from './rng.ts';
 import type { RelayBytes, RelayMode, RelaySimOptions, RelaySimResult } from './types.ts';
 
 type Msg =
-  | { k: 'inv'; txs: number[] }
+  | { k: 'inv'; txs: number[]; recon: boolean }
   | { k: 'getdata'; txs: number[] }
   | { k: 'tx'; tx: number }
   | { k: 'reqrecon'; m: ReqRecon }
@@ -42,6 +42,8 @@ interface SimNode {
   slots: Slot[];
   /** 0 unknown, 1 requested, 2 have */
   have: Uint8Array;
+  /** 1 when the transaction was requested after a reconciliation (not a flooded inv). */
+  viaRecon: Uint8Array;
   scheduler: ReconciliationScheduler<number> | undefined;
 }
 
@@ -96,7 +98,12 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
   const txIndex = new Map<Uint8Array, number>(wtxids.map((w, i) => [w, i]));
   const nodes: SimNode[] = [];
   for (let i = 0; i < o.nodes; i++)
-    nodes.push({ slots: [], have: new Uint8Array(nTx), scheduler: undefined });
+    nodes.push({
+      slots: [],
+      have: new Uint8Array(nTx),
+      viaRecon: new Uint8Array(nTx),
+      scheduler: undefined,
+    });
   for (const e of topo.edges) {
     const na = nodes[e.a]!;
     const nb = nodes[e.b]!;
@@ -188,11 +195,11 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
     }
   };
 
-  const announceNow = (node: number, slot: number, txs: number[]): void => {
+  const announceNow = (node: number, slot: number, txs: number[], viaRecon: boolean): void => {
     const s = nodes[node]!.slots[slot]!;
     const fresh = txs.filter((t) => s.known[t] === 0);
     for (const t of fresh) s.known[t] = 1;
-    if (fresh.length > 0) send(node, slot, { k: 'inv', txs: fresh });
+    if (fresh.length > 0) send(node, slot, { k: 'inv', txs: fresh, recon: viaRecon });
   };
 
   const accept = (node: number, from: number, tx: number): void => {
@@ -215,12 +222,20 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
       return;
     }
     const w = wtxids[tx]!;
+    // Low fanout: only transactions that arrived by flooding (or are our own) are flooded on.
+    const flooded = from < 0 || n.viaRecon[tx] === 0 || !o.fanoutOnlyFlooded;
     const fan = new Set(
-      selectFanout(
-        w,
-        targets.map((j) => ({ id: j, index: j, inbound: !n.slots[j]!.outbound })),
-        { key: fanoutKey, outbound: o.fanoutOutbound, inboundFraction: o.fanoutInboundFraction },
-      ),
+      !flooded
+        ? []
+        : selectFanout(
+            w,
+            targets.map((j) => ({ id: j, index: j, inbound: !n.slots[j]!.outbound })),
+            {
+              key: fanoutKey,
+              outbound: o.fanoutOutbound,
+              inboundFraction: o.fanoutInboundFraction,
+            },
+          ),
     );
     for (const j of targets) {
       if (fan.has(j)) enqueue(node, j, tx);
@@ -251,6 +266,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
           unset(s, t);
           if (n.have[t] === 0) {
             n.have[t] = 1;
+            n.viaRecon[t] = msg.recon ? 1 : 0;
             want.push(t);
           }
         }
@@ -287,6 +303,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
           node,
           slot,
           step.announce.map((w) => txIndex.get(w)!),
+          true,
         );
         return;
       }
@@ -295,6 +312,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
           node,
           slot,
           s.recon!.onReconcilDiff(msg.m).map((w) => txIndex.get(w)!),
+          true,
         );
         return;
     }
@@ -314,7 +332,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
         const txs = s.queue;
         s.queue = [];
         s.flushAt = -1;
-        announceNow(ev.node, ev.slot, txs);
+        announceNow(ev.node, ev.slot, txs, false);
         break;
       }
       case 'msg':
@@ -329,7 +347,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
           if (m !== undefined) send(ev.node, j, { k: 'reqrecon', m });
         }
         const next = sch.nextDue()!;
-        heap.push(next > now ? next : now + o.reconIntervalMs / sch.peers.length, ev);
+        heap.push(next > now ? next : now + o.reconIntervalMs, ev);
         break;
       }
     }

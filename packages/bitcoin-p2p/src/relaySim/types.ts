@@ -22,11 +22,13 @@ export interface RelaySimOptions {
   /** Core's Poisson inv trickle: mean delay to outbound peers 2 s, to inbound peers 5 s. */
   trickleOutboundMs: number;
   trickleInboundMs: number;
-  /** Erlay: each outbound peer is reconciled with once per interval (in turn). Default 2000. */
+  /** Erlay: a node sends a reconciliation request every interval, to its outbound peers in turn. */
   reconIntervalMs: number;
   /** Erlay low fanout: outbound peers flooded per transaction (1) and share of inbound (0.1). */
   fanoutOutbound: number;
   fanoutInboundFraction: number;
+  /** Erlay: flood on only transactions that arrived by flooding (others were reconciled). */
+  fanoutOnlyFlooded: boolean;
 }
 
 export const defaultRelaySimOptions: RelaySimOptions = {
@@ -45,6 +47,7 @@ export const defaultRelaySimOptions: RelaySimOptions = {
   reconIntervalMs: 2000,
   fanoutOutbound: 1,
   fanoutInboundFraction: 0,
+  fanoutOnlyFlooded: true,
 };
 
 /** Bytes on the wire (v1 framing: 24-byte header per message), summed over all nodes' sends. */

@@ -34,7 +34,11 @@ function summary(c: RelayComparison): string {
 export async function relaySimHandler(o: RelaySimCliOptions): Promise<number> {
   const base = toOptions(o);
   const main = compareRelay(base);
-  const table = o.table ? [8, 16, 32].map((outbound) => compareRelay({ ...base, outbound })) : [];
+  const table = o.table
+    ? [8, 16, 32].map((outbound) =>
+        outbound === o.outbound ? main : compareRelay({ ...base, outbound }),
+      )
+    : [];
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ comparison: main, outboundTable: table })}\n`);
     return 0;

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@keel/util';
 import { WITNESS_SCALE_FACTOR } from '../primitives/limits.ts';
 import type { Transaction, TxOut } from '../primitives/transaction.ts';
 import { isCoinbase } from '../primitives/transaction.ts';
@@ -112,6 +113,13 @@ export function transactionSigOpCost(
 ): number {
   let cost = legacySigOpCount(tx) * WITNESS_SCALE_FACTOR;
   if (isCoinbase(tx)) return cost;
+  if ((opts.p2sh || opts.witness) && spent.length !== tx.inputs.length) {
+    // found by fuzzing (fuzz/corpus/block): a short list used to crash with a TypeError
+    throw new InvalidArgumentError(
+      `spent outputs (${spent.length}) must match the inputs (${tx.inputs.length})`,
+      { spent: spent.length, inputs: tx.inputs.length },
+    );
+  }
   if (opts.p2sh) cost += p2shSigOpCount(tx, spent) * WITNESS_SCALE_FACTOR;
   if (opts.witness) {
     tx.inputs.forEach((input, i) => {

@@ -75,8 +75,14 @@ export class MemoryCoinView implements CoinView {
   /** Every coin, keyed by `outpointKey` (for snapshots and comparisons in tests). */
   *entries(): IterableIterator<[string, Coin]> {
     for (const [k, coin] of this.coins) {
-      const txid = Uint8Array.from(k.slice(0, 32), (c) => c.charCodeAt(0));
-      yield [outpointKey({ txid, vout: Number(k.slice(32)) }), coin];
+      // undo mapKey: 16 UTF-16 units of two txid bytes each, then the index in decimal
+      const txid = new Uint8Array(32);
+      for (let i = 0; i < 16; i++) {
+        const u = k.charCodeAt(i);
+        txid[2 * i] = u & 0xff;
+        txid[2 * i + 1] = u >>> 8;
+      }
+      yield [outpointKey({ txid, vout: Number(k.slice(16)) }), coin];
     }
   }
 }

@@ -12,7 +12,7 @@ import {
   TxValidationReason,
   validateTransaction,
 } from '@keel/evm';
-import { isKeelError } from '@keel/util';
+import { bytesToHex, isKeelError } from '@keel/util';
 import { InvalidTxError, TxRejectReason } from '../errors.ts';
 import { evmAccountAddress } from './keys.ts';
 
@@ -102,14 +102,36 @@ export function checkEthTxStateless(wrapped: Uint8Array, chainId: bigint): EthTx
     const reason = REASONS[String(e.meta.reason)] ?? TxRejectReason.MALFORMED;
     throw new InvalidTxError(reason, e.message, { evmReason: String(e.meta.reason) });
   }
+  const hash = keccak256(raw);
   let sender: Address;
   try {
-    sender = recoverSender(tx);
+    sender = cachedSender(hash, tx);
   } catch (e) {
     if (!(e instanceof EvmError) || e.code !== EvmErrorCode.TX_MALFORMED) throw e;
     throw new InvalidTxError(TxRejectReason.SIGNATURE, e.message);
   }
-  return { tx, sender, hash: keccak256(raw), raw: raw.slice(), intrinsicGas: intrinsicGas(tx) };
+  return { tx, sender, hash, raw: raw.slice(), intrinsicGas: intrinsicGas(tx) };
+}
+
+/**
+ * Recovered senders by transaction hash (keccak256 of the exact bytes, so a hit is the same
+ * transaction): a node recovers each transaction on mempool entry, when validating the block
+ * and on commit — ECDSA recovery is the costly part. Bounded; the oldest entries go first.
+ */
+const SENDER_CACHE_MAX = 65_536;
+const senderCache = new Map<string, Address>();
+
+function cachedSender(hash: Uint8Array, tx: Transaction): Address {
+  const key = bytesToHex(hash);
+  const hit = senderCache.get(key);
+  if (hit) return hit;
+  const sender = recoverSender(tx);
+  if (senderCache.size >= SENDER_CACHE_MAX) {
+    const oldest = senderCache.keys().next().value;
+    if (oldest !== undefined) senderCache.delete(oldest);
+  }
+  senderCache.set(key, sender);
+  return sender;
 }
 
 /**
@@ -122,6 +144,7 @@ export function txSenderAndNonce(
   decodeNative: (b: Uint8Array) => { from: Uint8Array; nonce: bigint },
 ): { from: Uint8Array; nonce: bigint } {
   if (!isEthTx(bytes)) return decodeNative(bytes);
-  const tx = decodeTransaction(bytes.subarray(1));
-  return { from: evmAccountAddress(recoverSender(tx)), nonce: tx.nonce };
+  const raw = bytes.subarray(1);
+  const tx = decodeTransaction(raw);
+  return { from: evmAccountAddress(cachedSender(keccak256(raw), tx)), nonce: tx.nonce };
 }

@@ -36,9 +36,27 @@ export function outpointKey(o: OutPoint): string {
 function mapKey(o: OutPoint): string {
   // 16 UTF-16 code units (two txid bytes each) plus the index: cheap to build and hash.
   const t = o.txid;
-  let k = '';
-  for (let i = 0; i < 32; i += 2) k += String.fromCharCode(t[i]! | (t[i + 1]! << 8));
-  return k + o.vout;
+  // one fromCharCode call with 16 arguments: no intermediate strings
+  return (
+    String.fromCharCode(
+      t[0]! | (t[1]! << 8),
+      t[2]! | (t[3]! << 8),
+      t[4]! | (t[5]! << 8),
+      t[6]! | (t[7]! << 8),
+      t[8]! | (t[9]! << 8),
+      t[10]! | (t[11]! << 8),
+      t[12]! | (t[13]! << 8),
+      t[14]! | (t[15]! << 8),
+      t[16]! | (t[17]! << 8),
+      t[18]! | (t[19]! << 8),
+      t[20]! | (t[21]! << 8),
+      t[22]! | (t[23]! << 8),
+      t[24]! | (t[25]! << 8),
+      t[26]! | (t[27]! << 8),
+      t[28]! | (t[29]! << 8),
+      t[30]! | (t[31]! << 8),
+    ) + o.vout
+  );
 }
 
 /** An in-memory CoinView (tests, the vector suite, single-block validation in the CLI). */

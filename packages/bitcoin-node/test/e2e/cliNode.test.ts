@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, tempDir } from '@keel/test-utils';
 
 const KEEL = fileURLToPath(new URL('../../../cli/bin/keel.js', import.meta.url));
+const SPEND = fileURLToPath(new URL('../../scripts/regtest-spend.ts', import.meta.url));
 const tmp = tempDir('keel-cli-node-');
 const children: ChildProcess[] = [];
 after(() => {
@@ -93,6 +94,17 @@ test('keel bitcoin node: two regtest nodes from the CLI, mine over RPC, sync, Ct
   assert.equal(await rpc(r2, c2, 'getbestblockhash'), hashes[29]);
   const peers = (await rpc(r2, c2, 'getpeerinfo')) as Array<{ transport_protocol_type: string }>;
   assert.equal(peers[0]!.transport_protocol_type, 'v2');
+  // the README's transaction command: mine 101, send a signed spend, mine it — node two follows
+  const spend = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', SPEND, `http://127.0.0.1:${r1}`, c1],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.equal(spend.status, 0, spend.stderr);
+  assert.match(spend.stdout, /mined in [0-9a-f]{64}: 1 confirmation/);
+  await until('node two has the confirming block', async () =>
+    (await rpc(r2, c2, 'getblockcount')) === 132 ? true : undefined,
+  );
   two.kill('SIGINT');
   assert.equal(await exited(two), 0);
   assert.ok(!existsSync(c2), 'the cookie is removed at shutdown');
@@ -109,7 +121,7 @@ test('keel bitcoin node: two regtest nodes from the CLI, mine over RPC, sync, Ct
   const h = await until('restarted', async () =>
     existsSync(c2) ? rpc(r2, c2, 'getblockcount') : undefined,
   );
-  assert.equal(h, 30);
+  assert.equal(h, 132);
   assert.equal(await rpc(r2, c2, 'stop'), 'keel stopping');
   assert.equal(await exited(again), 0);
   one.kill('SIGINT');

@@ -58,6 +58,11 @@ export const benches: Readonly<
       'chain mempool: insert p50/p95/p99 at 50k and 500k pending, template selection, memory',
     load: () => import('@keel/chain-node/bench-mempool').then((m) => m.main),
   },
+  verkle: {
+    description:
+      'verkle: 256-point MSM, inserts/s and commit at 10k/100k keys, Kaustinen witness size and stateless verify, 2,000-opening multiproof verify; anchor: verkle-cryptography-wasm in the same run',
+    load: () => import('@keel/verkle/bench').then((m) => m.main),
+  },
   devnet: {
     description: '4 validators on loopback under transfer load: sustained tx/s, finality p50/p95',
     load: () => import('@keel/chain-node/bench').then((m) => m.main),

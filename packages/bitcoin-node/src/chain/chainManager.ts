@@ -97,6 +97,8 @@ export class ChainManager {
   private lastChainFlush: number;
   private lastIndexWrite = 0;
   private tipRef: unknown;
+  /** Aborted by `close`: a long activation stops between blocks (Ctrl-C during IBD). */
+  private readonly stopping = new AbortController();
   private tipEntry: BlockIndexEntry | undefined;
   /** Blocks accepted but maybe not yet connected: activation reads them without decoding. */
   private readonly recent = new Map<BlockIndexEntry, Block>();
@@ -353,6 +355,7 @@ export class ChainManager {
       c: this.counters,
       adjustedTime: () => Math.floor(this.o.now() / 1000),
       now: () => performance.now(),
+      signal: this.stopping.signal,
       targetHeight: 0,
       skipScripts: (e) => this.assumedValid(e),
       onInvalid: (e, reason) => {
@@ -499,6 +502,7 @@ export class ChainManager {
   /** Waits for activation to finish, flushes everything and closes the stores. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.stopping.abort();
     await this.busy;
     this.closed = true;
     try {

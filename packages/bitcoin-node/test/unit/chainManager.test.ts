@@ -124,3 +124,24 @@ test('--assumevalid: scripts of blocks buried two weeks of work below an assumed
   // without it the bad signature stops the chain at 101
   assert.equal(await run(undefined), 101);
 });
+
+test('close() stops a long activation between blocks; the stored blocks connect after a restart', async () => {
+  const dir = join(tmp.path, 'abort');
+  const cm = await open(dir);
+  assert.equal(cm.acceptHeaders(chain.blocks.map((b) => b.header)).error, undefined);
+  // every block but the first: stored, not connectable yet
+  for (const b of chain.blocks.slice(1)) await cm.acceptBlock(b, { requested: true });
+  assert.equal(cm.height, 0);
+  // the first makes the whole chain connectable in one activation; close while it runs
+  const running = cm.acceptBlock(chain.blocks[0]!, { requested: true });
+  await new Promise((r) => setImmediate(r));
+  await cm.close();
+  await running.catch(() => undefined);
+  const stoppedAt = cm.height;
+  assert.ok(stoppedAt < chain.blocks.length, `stopped at ${stoppedAt}`);
+  const again = await open(dir);
+  assert.equal(again.height, stoppedAt);
+  await again.activate();
+  assert.equal(again.height, chain.blocks.length);
+  await again.close();
+});

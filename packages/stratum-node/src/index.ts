@@ -24,10 +24,26 @@ export {
 } from './net/noiseConnection.ts';
 export { StatsServer } from './pool/http.ts';
 export { EXTENDED_PREFIX_LENGTH, EXTRANONCE_LENGTH } from './pool/jobs.ts';
-export { type BlockEvent, Pool, type PoolOptions } from './pool/pool.ts';
+export { type BlockEvent, type CustomJobAuthority, Pool, type PoolOptions } from './pool/pool.ts';
 export type { Channel, Downstream, PoolSession } from './pool/session.ts';
 export type { PoolSnapshot, WorkerStats } from './pool/stats.ts';
-export { Sv1Server, type Sv1ServerOptions, sv1Difficulty, sv1PrevHash } from './sv1/server.ts';
+export { SplitChannelBackend } from './proxy/translator.ts';
+export {
+  type LocalChannel,
+  type LocalChannelListener,
+  type UpstreamAddress,
+  UpstreamChannel,
+  type UpstreamChannelOptions,
+} from './proxy/upstream.ts';
+export {
+  type Sv1Backend,
+  type Sv1BackendSession,
+  type Sv1Channel,
+  Sv1Server,
+  type Sv1ServerOptions,
+  sv1Difficulty,
+  sv1PrevHash,
+} from './sv1/server.ts';
 export {
   type BlockTemplateResult,
   type GbtSourceOptions,

@@ -194,6 +194,7 @@ export {
 export { Vardiff, type VardiffOptions } from './mining/vardiff.ts';
 export { decodeAuthorityKey, encodeAuthorityKey } from './noise/authorityKey.ts';
 export {
+  CERTIFICATE_CLOCK_LEEWAY,
   type CertificateValidity,
   certificateMessageHash,
   decodeSignatureNoiseMessage,

@@ -18,11 +18,34 @@ import {
 } from '@keel/stratum';
 import { bytesToHex, hexToBytes, type Logger, nullLogger, type Startable } from '@keel/util';
 import { listenAddress } from '../net/address.ts';
-import type { Pool } from '../pool/pool.ts';
-import type { Channel, Downstream, PoolSession } from '../pool/session.ts';
+import type { Downstream } from '../pool/session.ts';
+
+/** The extended channel an SV1 connection mines on (a pool channel, or a translator's). */
+export interface Sv1Channel {
+  readonly id: number;
+  readonly extranoncePrefix: Uint8Array;
+  readonly extranonceSize: number;
+  readonly target: bigint;
+}
+
+/** One SV1 connection's SV2 side: it takes SetupConnection, OpenExtendedMiningChannel, shares. */
+export interface Sv1BackendSession {
+  handle(msg: Sv2Message): void;
+  readonly channels: ReadonlyMap<number, Sv1Channel>;
+}
+
+/**
+ * Where SV1 connections go: the pool itself (`Pool`), or `SplitChannelBackend` — the
+ * translator's upstream SV2 extended channel split per SV1 miner.
+ */
+export interface Sv1Backend {
+  attach(d: Downstream): Sv1BackendSession;
+  detach(s: Sv1BackendSession): void;
+  renameChannel(ch: Sv1Channel, identity: string): void;
+}
 
 export interface Sv1ServerOptions {
-  readonly pool: Pool;
+  readonly pool: Sv1Backend;
   readonly host?: string;
   readonly port?: number;
   /** Longest JSON line accepted. Default 16 KiB. */
@@ -60,8 +83,8 @@ export function sv1Difficulty(target: bigint): number {
 }
 
 class Sv1Connection implements Downstream {
-  private session: PoolSession | undefined;
-  private channel: Channel | undefined;
+  private session: Sv1BackendSession | undefined;
+  private channel: Sv1Channel | undefined;
   private buf = '';
   private closed = false;
   private versionMask = 0;
@@ -73,7 +96,7 @@ class Sv1Connection implements Downstream {
 
   constructor(
     private readonly socket: Socket,
-    private readonly pool: Pool,
+    private readonly pool: Sv1Backend,
     private readonly maxLine: number,
     private readonly log: Logger,
   ) {

@@ -24,7 +24,10 @@ export interface RelaySimOptions {
   trickleInboundMs: number;
   /** Erlay: a node sends a reconciliation request every interval, to its outbound peers in turn. */
   reconIntervalMs: number;
-  /** Erlay low fanout: outbound peers flooded per transaction (1) and share of inbound (0.1). */
+  /**
+   * Erlay low fanout (selectFanout): outbound peers a transaction is flooded to (default 8, i.e.
+   * all of them at 8 outbound) and share of inbound peers (default 0: inbound peers reconcile).
+   */
   fanoutOutbound: number;
   fanoutInboundFraction: number;
   /** Erlay: flood on only transactions that arrived by flooding (others were reconciled). */
@@ -45,7 +48,7 @@ export const defaultRelaySimOptions: RelaySimOptions = {
   trickleOutboundMs: 2000,
   trickleInboundMs: 5000,
   reconIntervalMs: 2000,
-  fanoutOutbound: 1,
+  fanoutOutbound: 8,
   fanoutInboundFraction: 0,
   fanoutOnlyFlooded: true,
 };

@@ -11,6 +11,9 @@ import {
   medianTimePast,
   type NetworkName,
   networks,
+  prepareBlock,
+  runScriptChecks,
+  undoPrepared,
 } from '@keel/bitcoin/consensus';
 import { createScriptCheckPool, type ScriptCheckPool } from '@keel/bitcoin/workers';
 import {
@@ -314,6 +317,42 @@ export class ChainManager {
     await this.activate();
     if (entry.invalid) return { status: 'invalid', reason: entry.invalid, entry };
     return { status: 'accepted', entry };
+  }
+
+  /**
+   * Core's TestBlockValidity (getblocktemplate proposals): every rule but the proof of work for
+   * a block on the current tip, run on the coin cache and rolled back; nothing is stored.
+   * Returns null when valid, else the reject reason.
+   */
+  testBlockValidity(block: Block): Promise<string | null> {
+    const run = this.busy.then(async (): Promise<string | null> => {
+      const tip = this.tip;
+      if (!equalBytes(block.header.prevBlock, tip.hash)) return 'inconclusive-not-best-prevblk';
+      const opts = {
+        params: this.params,
+        height: tip.height + 1,
+        prev: headerInfo(tip),
+        chain: this.ancestorView(tip),
+        adjustedTime: Math.floor(this.o.now() / 1000),
+        backend: this.secp,
+        checkPoW: false,
+      };
+      const prepared = prepareBlock(block, this.cs.cache, opts);
+      if (!prepared.ok) return prepared.reason;
+      try {
+        const v = this.pool
+          ? await this.pool.run(prepared.scriptChecks)
+          : runScriptChecks(prepared.scriptChecks, this.secp);
+        return v.ok ? null : v.reason;
+      } finally {
+        undoPrepared(block, this.cs.cache, prepared, opts);
+      }
+    });
+    this.busy = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /** Connects the most-work chain whose blocks are all stored; serialized. */

@@ -106,7 +106,27 @@ export const miningMethods: RpcMethod[] = [
         '{ "version", "rules", "previousblockhash", "transactions", "coinbasevalue", "target", "bits", "height", "default_witness_commitment", ... }',
     },
     run: ([req], ctx) => {
-      const r = (req ?? {}) as { mode?: unknown; rules?: unknown };
+      const r = (req ?? {}) as { mode?: unknown; rules?: unknown; data?: unknown };
+      if (r.mode === 'proposal') {
+        // BIP23 block proposal: full validation without proof of work, nothing stored
+        if (typeof r.data !== 'string')
+          throw new RpcError(RpcErrorCode.TYPE_ERROR, 'Missing data String key for proposal');
+        let block: Block;
+        try {
+          block = decodeBlock(new Uint8Array(Buffer.from(r.data, 'hex')));
+        } catch (e) {
+          if (!isKeelError(e)) throw e;
+          throw new RpcError(RpcErrorCode.DESERIALIZATION_ERROR, 'Block decode failed');
+        }
+        const e = ctx.chain.index.getByHash(blockHashOf(block.header));
+        if (e && ctx.chain.haveData(e))
+          return e.invalid
+            ? 'duplicate-invalid'
+            : ctx.chain.isActive(e)
+              ? 'duplicate'
+              : 'duplicate-inconclusive';
+        return ctx.chain.testBlockValidity(block);
+      }
       if (r.mode !== undefined && r.mode !== 'template') {
         throw new RpcError(RpcErrorCode.INVALID_PARAMETER, 'Invalid mode');
       }
@@ -283,8 +303,13 @@ export const miningMethods: RpcMethod[] = [
       t.witnessCommitment = commitmentFor(txs);
       const block = mineBlock(ctx.chain, t, createCoinbase(t, script), txs, 1_000_000);
       if (!block) throw new RpcError(RpcErrorCode.MISC_ERROR, 'Failed to make block.');
-      if (doSubmit === false)
+      if (doSubmit === false) {
+        const invalid = await ctx.chain.testBlockValidity(block);
+        if (invalid !== null) {
+          throw new RpcError(RpcErrorCode.VERIFY_ERROR, `TestBlockValidity failed: ${invalid}`);
+        }
         return { hash: hashToHex(blockHashOf(block.header)), hex: bytesToHex(encodeBlock(block)) };
+      }
       const r = await submit(ctx, block);
       if (r !== null)
         throw new RpcError(RpcErrorCode.VERIFY_ERROR, `TestBlockValidity failed: ${r}`);

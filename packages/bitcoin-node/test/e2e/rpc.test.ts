@@ -223,6 +223,27 @@ test("gettxoutsetinfo's muhash equals replay of the node's own blocks", async ()
   assert.equal(s.txouts, stats.txouts);
 });
 
+test('BIP23 proposals and generateblock: a valid block checks out without being stored; a mutated one names its rule', async () => {
+  const height = await call('getblockcount');
+  const made = (await call('generateblock', address, [], false)) as { hash: string; hex: string };
+  assert.equal(await call('getblockcount'), height);
+  assert.equal(await call('getblocktemplate', { mode: 'proposal', data: made.hex }), null);
+  // flip a byte of the merkle root (header bytes 36..67)
+  const bad = Buffer.from(made.hex, 'hex');
+  bad[40] = bad[40]! ^ 1;
+  assert.equal(
+    await call('getblocktemplate', { mode: 'proposal', data: bad.toString('hex') }),
+    'bad-txnmrklroot',
+  );
+  assert.equal(await call('submitblock', made.hex), null);
+  assert.equal(await call('getbestblockhash'), made.hash);
+  assert.equal(await call('getblocktemplate', { mode: 'proposal', data: made.hex }), 'duplicate');
+  // submit=true (the default) connects it
+  const mined = (await call('generateblock', address, [])) as { hash: string; hex?: string };
+  assert.equal(mined.hex, undefined);
+  assert.equal(await call('getbestblockhash'), mined.hash);
+});
+
 test("Core's error codes and messages for bad params, unknown methods and bad data", async () => {
   const t = await rpcError(call('getblockhash', 'x'));
   assert.equal(t.code, -3);
@@ -245,11 +266,11 @@ test('HTTP: batches, JSON-RPC 2.0 replies, parse errors, auth and named paramete
     { method: 'getblockcount' },
     { method: 'getblockhash', parameters: [0] },
   ])) as unknown[];
-  assert.equal(batch[0], 102);
+  assert.equal(batch[0], 104);
   assert.equal(batch[1], '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206');
   const v2 = await raw(JSON.stringify({ jsonrpc: '2.0', method: 'getblockcount', id: 7 }));
   assert.equal(v2.status, 200);
-  assert.deepEqual(JSON.parse(v2.body), { jsonrpc: '2.0', result: 102, id: 7 });
+  assert.deepEqual(JSON.parse(v2.body), { jsonrpc: '2.0', result: 104, id: 7 });
   const note = await raw(JSON.stringify({ jsonrpc: '2.0', method: 'getblockcount' }));
   assert.equal(note.status, 204);
   const v2err = await raw(JSON.stringify({ jsonrpc: '2.0', method: 'nope', id: 1 }));
@@ -298,5 +319,5 @@ test('stop answers, then the node shuts down cleanly and restarts at the same ti
   const [username, password] = auth.split(':');
   client = new Client({ host: `http://127.0.0.1:${port}`, username, password });
   assert.equal(await call('getbestblockhash'), tip);
-  assert.equal(await call('getblockcount'), 102);
+  assert.equal(await call('getblockcount'), 104);
 });

@@ -301,7 +301,7 @@ class MemoryWorldState implements WorldState {
     const entries: [Uint8Array, Uint8Array][] = [];
     for (const [k, a] of this.accounts) {
       entries.push([
-        keccak256(keyToAddress(k)),
+        cached(addressHashes, k, () => keccak256(keyToAddress(k))),
         encodeRLP([
           bigintToRLPBytes(a.nonce),
           bigintToRLPBytes(a.balance),
@@ -332,16 +332,42 @@ class MemoryWorldState implements WorldState {
   }
 }
 
+/** Code hashes by code array: code is never mutated, and states loaded alike share arrays. */
+const codeHashes = new WeakMap<Uint8Array, Uint8Array>();
+
 function codeHashOf(a: Account): Uint8Array {
-  if (a.codeHash === undefined) a.codeHash = keccak256(a.code);
+  if (a.codeHash === undefined) {
+    let h = codeHashes.get(a.code);
+    if (h === undefined) {
+      h = keccak256(a.code);
+      codeHashes.set(a.code, h);
+    }
+    a.codeHash = h;
+  }
   return a.codeHash;
+}
+
+/** Small caches of secure-trie keys (keccak256 of addresses and slots), cleared when full. */
+const CACHE_LIMIT = 1 << 16;
+const addressHashes = new Map<string, Uint8Array>();
+const slotHashes = new Map<bigint, Uint8Array>();
+
+function cached<K>(cache: Map<K, Uint8Array>, k: K, make: () => Uint8Array): Uint8Array {
+  let h = cache.get(k);
+  if (h === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    h = make();
+    cache.set(k, h);
+  }
+  return h;
 }
 
 function storageRoot(storage: Map<bigint, bigint>): Uint8Array {
   if (storage.size === 0) return EMPTY_TRIE_ROOT;
   const entries: [Uint8Array, Uint8Array][] = [];
   for (const [k, v] of storage) {
-    entries.push([keccak256(word32(k)), encodeRLP(bigintToRLPBytes(v))]);
+    const key = cached(slotHashes, k, () => keccak256(word32(k)));
+    entries.push([key, encodeRLP(bigintToRLPBytes(v))]);
   }
   return trieRoot(entries);
 }

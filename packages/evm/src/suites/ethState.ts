@@ -84,15 +84,22 @@ function senderOf(secretKey: string): Address {
   return a;
 }
 
+/** Parsed pre-states by test: the cases of a test share code arrays (and their analysis). */
+const parsedPre = new WeakMap<object, [Address, AccountInit][]>();
+
 function preState(pre: Record<string, JsonAccount>) {
-  const accounts: [Address, AccountInit][] = [];
-  for (const [addr, a] of Object.entries(pre)) {
-    const storage = new Map<bigint, bigint>();
-    for (const [k, v] of Object.entries(a.storage)) storage.set(big(k), big(v));
-    accounts.push([
-      bytes(addr),
-      { nonce: big(a.nonce), balance: big(a.balance), code: bytes(a.code), storage },
-    ]);
+  let accounts = parsedPre.get(pre);
+  if (accounts === undefined) {
+    accounts = [];
+    for (const [addr, a] of Object.entries(pre)) {
+      const storage = new Map<bigint, bigint>();
+      for (const [k, v] of Object.entries(a.storage)) storage.set(big(k), big(v));
+      accounts.push([
+        bytes(addr),
+        { nonce: big(a.nonce), balance: big(a.balance), code: bytes(a.code), storage },
+      ]);
+    }
+    parsedPre.set(pre, accounts);
   }
   return createMemoryWorldState(accounts);
 }

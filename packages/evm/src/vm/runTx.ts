@@ -81,6 +81,12 @@ function checkTx(
     const n = BigInt(tx.blobVersionedHashes.length);
     if (n === 0n) return invalid('BLOB_NONE', 'blob tx without blobs');
     blobGas = n * fork.blobGasPerBlob;
+    if (blobGas > fork.maxBlobGasPerBlock) {
+      return invalid(
+        'BLOB_TOO_MANY',
+        `${n} blobs, at most ${fork.maxBlobGasPerBlock / fork.blobGasPerBlob}`,
+      );
+    }
     const blobAvailable = opts.blobGasAvailable ?? fork.maxBlobGasPerBlock;
     if (blobGas > blobAvailable) {
       return invalid('BLOB_GAS_EXCEEDS_BLOCK', `${n} blobs exceed the block's blob gas`);

@@ -74,7 +74,6 @@ export const InvalidTxReason = {
   BLOB_VERSIONED_HASH: 'BLOB_VERSIONED_HASH',
   BLOB_FEE_CAP_BELOW_BLOB_BASE_FEE: 'BLOB_FEE_CAP_BELOW_BLOB_BASE_FEE',
   TX_TYPE_NOT_SUPPORTED: 'TX_TYPE_NOT_SUPPORTED',
-  VALUE_OVERFLOW: 'VALUE_OVERFLOW',
 } as const;
 export type InvalidTxReason = (typeof InvalidTxReason)[keyof typeof InvalidTxReason];
 

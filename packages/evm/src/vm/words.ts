@@ -49,9 +49,15 @@ export function bytesToWord(b: Uint8Array): bigint {
 
 /** The low 160 bits of a word as a 20-byte address. */
 export function wordToAddress(v: bigint): Uint8Array {
-  const h = (v & ADDRESS_MASK).toString(16).padStart(40, '0');
   const out = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) out[i] = Number.parseInt(h.substr(i * 2, 2), 16);
+  for (let i = 4; i >= 0; i--) {
+    let n = Number(v & 0xffffffffn);
+    for (let j = 3; j >= 0; j--) {
+      out[i * 4 + j] = n & 0xff;
+      n >>>= 8;
+    }
+    if (i > 0) v >>= 32n;
+  }
   return out;
 }
 

@@ -137,6 +137,13 @@ export const miningMethods: RpcMethod[] = [
         );
       }
       const c = ctx.chain;
+      const signet = c.params.signetChallenge;
+      if (signet && !r.rules.includes('signet')) {
+        throw new RpcError(
+          RpcErrorCode.INVALID_PARAMETER,
+          'getblocktemplate must be called with the signet rule set (call with {"rules": ["segwit", "signet"]})',
+        );
+      }
       if (c.params.network === 'main') {
         if (
           (ctx.net?.connectionCount().outbound ?? 0) + (ctx.net?.connectionCount().inbound ?? 0) ===
@@ -156,7 +163,7 @@ export const miningMethods: RpcMethod[] = [
       return {
         capabilities: ['proposal'],
         version: t.version,
-        rules: ['csv', '!segwit', 'taproot'],
+        rules: signet ? ['csv', '!segwit', 'taproot', '!signet'] : ['csv', '!segwit', 'taproot'],
         vbavailable: {},
         vbrequired: 0,
         previousblockhash: hashToHex(t.prev),
@@ -183,6 +190,7 @@ export const miningMethods: RpcMethod[] = [
         bits: (t.bits >>> 0).toString(16).padStart(8, '0'),
         height: t.height,
         default_witness_commitment: bytesToHex(t.witnessCommitment),
+        ...(signet ? { signet_challenge: bytesToHex(signet) } : {}),
       };
     },
   },

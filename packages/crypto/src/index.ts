@@ -87,8 +87,10 @@ export {
   SV2_NOISE_PROTOCOL_NAME,
 } from './noise/index.ts';
 export {
+  accelerateEcdsaRecover,
   accelerateEllswift,
   type EllswiftMultiplier,
+  ecdsaRecover,
   ellswiftCreate,
   ellswiftDecode,
   ellswiftEcdhXonly,

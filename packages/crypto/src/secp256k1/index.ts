@@ -24,6 +24,14 @@ export { accelerateEllswift } from './libsecp256k1.ts';
 export { loadSecp256k1Backend, type Secp256k1Preference } from './load.ts';
 export { nobleSecp256k1 } from './noble.ts';
 export {
+  accelerateEcdsaRecover,
+  type EcdsaRecoverFn,
+  ecdsaRecover,
+  ecdsaRecoverImplementation,
+  loadLibsecp256k1Recover,
+  nobleEcdsaRecover,
+} from './recover.ts';
+export {
   tapBranchHash,
   tapLeafHash,
   taprootScriptPubKey,

@@ -1,11 +1,10 @@
 import { keccak256 } from '@keel/crypto/hashes';
+import { ecdsaRecover } from '@keel/crypto/secp256k1';
 import { bytesToBigInt } from '@keel/util';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { FAIL, readPadded } from './_common.ts';
 import type { Precompile } from './types.ts';
 
 const GAS = 3000n;
-const N = secp256k1.Point.CURVE().n;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -22,17 +21,10 @@ export const ecrecover: Precompile = (input, gasLimit) => {
 function recoverAddress(data: Uint8Array): Uint8Array {
   const v = bytesToBigInt(data.subarray(32, 64));
   if (v !== 27n && v !== 28n) return EMPTY;
-  const r = bytesToBigInt(data.subarray(64, 96));
-  const s = bytesToBigInt(data.subarray(96, 128));
-  if (r === 0n || r >= N || s === 0n || s >= N) return EMPTY;
-  let pub: Uint8Array;
-  try {
-    const sig = new secp256k1.Signature(r, s, Number(v - 27n));
-    pub = sig.recoverPublicKey(data.subarray(0, 32)).toBytes(false);
-  } catch {
-    // r is not the x coordinate of a curve point, or the recovered point is infinity.
-    return EMPTY;
-  }
+  // r, s in [1, n-1] are checked by ecdsaRecover, which returns null for anything that does
+  // not recover (r not an x coordinate, infinity).
+  const pub = ecdsaRecover(data.subarray(64, 128), Number(v - 27n), data.subarray(0, 32));
+  if (pub === null) return EMPTY;
   const out = new Uint8Array(32);
   out.set(keccak256(pub.subarray(1)).subarray(12), 12);
   return out;

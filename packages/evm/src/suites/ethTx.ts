@@ -1,5 +1,6 @@
 import type { ConformanceSuite, CountContext, SuiteContext } from '@keel/conformance';
 import { keccak256 } from '@keel/crypto/hashes';
+import { accelerateEcdsaRecover } from '@keel/crypto/secp256k1';
 import { bytesToHex, hexToBytes, isKeelError } from '@keel/util';
 import { CANCUN, type ForkParams, SHANGHAI } from '../params.ts';
 import { decodeTransaction, encodeTransaction } from '../tx/codec.ts';
@@ -174,7 +175,9 @@ export const ethTxSuite: ConformanceSuite = {
   files: [],
   filesIn: [DIR, BLOB_STATE_DIR],
   expectedCases: countCases,
-  run(ctx) {
+  async run(ctx) {
+    // Sender recovery through libsecp256k1 where it loads (noble otherwise).
+    await accelerateEcdsaRecover();
     for (const file of ctx.files) {
       if (isStateFile(file)) {
         for (const [name, t] of stateTests(ctx, file)) {

@@ -1,5 +1,6 @@
 import { keccak256 } from '@keel/crypto/hashes';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { ecdsaRecover } from '@keel/crypto/secp256k1';
+import { bigIntToBytes } from '@keel/util';
 import { EvmError, EvmErrorCode } from '../errors.ts';
 import { signingHash } from './hash.ts';
 import type { Address, Transaction } from './types.ts';
@@ -38,12 +39,11 @@ export function recoverSender(tx: Transaction): Address {
   if (r <= 0n || r >= SECP256K1_N) invalidSig('r out of range', { r: r.toString(16) });
   if (s <= 0n || s > SECP256K1_N / 2n) invalidSig('s out of range (EIP-2)', { s: s.toString(16) });
   const recovery = signatureYParity(tx);
-  let pub: Uint8Array;
-  try {
-    const sig = new secp256k1.Signature(r, s, recovery);
-    pub = sig.recoverPublicKey(signingHash(tx)).toBytes(false);
-  } catch {
-    return invalidSig('does not recover to a public key');
-  }
+  // libsecp256k1 once `accelerateEcdsaRecover()` (@keel/crypto) has run, noble otherwise.
+  const sig = new Uint8Array(64);
+  sig.set(bigIntToBytes(r, 32), 0);
+  sig.set(bigIntToBytes(s, 32), 32);
+  const pub = ecdsaRecover(sig, recovery, signingHash(tx));
+  if (pub === null) return invalidSig('does not recover to a public key');
   return publicKeyToAddress(pub);
 }

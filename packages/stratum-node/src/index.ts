@@ -24,9 +24,22 @@ export {
 } from './net/noiseConnection.ts';
 export { StatsServer } from './pool/http.ts';
 export { EXTENDED_PREFIX_LENGTH, EXTRANONCE_LENGTH } from './pool/jobs.ts';
-export { type BlockEvent, type CustomJobAuthority, Pool, type PoolOptions } from './pool/pool.ts';
+export {
+  type BlockEvent,
+  type CustomJobAuthority,
+  Pool,
+  type PoolOptions,
+  type ShareEvent,
+} from './pool/pool.ts';
 export type { Channel, Downstream, PoolSession } from './pool/session.ts';
 export type { PoolSnapshot, WorkerStats } from './pool/stats.ts';
+export {
+  type ForwardedShare,
+  PoolUpstream,
+  type PoolUpstreamOptions,
+  templateFromExtendedJob,
+} from './proxy/poolUpstream.ts';
+export { MiningProxy, type MiningProxyOptions } from './proxy/proxy.ts';
 export { SplitChannelBackend } from './proxy/translator.ts';
 export {
   type LocalChannel,

@@ -71,7 +71,12 @@ export class JobManager {
       job = createMiningJob({
         jobId: this.nextJobId++,
         template: t,
-        poolOutputs: [{ value: t.coinbaseTxValueRemaining, scriptPubKey: this.payoutScript }],
+        // Nothing left to pay (a proxy re-serving an upstream job whose outputs are all in the
+        // template): no zero-value output of our own.
+        poolOutputs:
+          t.coinbaseTxValueRemaining > 0n
+            ? [{ value: t.coinbaseTxValueRemaining, scriptPubKey: this.payoutScript }]
+            : [],
         extranonceLength: this.extranonceLength,
         ...(ctx ? { scriptSigExtra: concatBytes(ctx.tree.commitment) } : {}),
       });

@@ -81,6 +81,23 @@ export interface PoolOptions {
   readonly targetFromNominalHashRate?: boolean;
   /** Job Declaration: accepts SetCustomMiningJob on work-selection connections (the JDS). */
   readonly customJobs?: CustomJobAuthority;
+  /**
+   * Bytes every extranonce_prefix starts with (a proxy / JDC: the upstream channel's prefix);
+   * they count toward `extranoncePrefixSize`.
+   */
+  readonly extranoncePrefixBase?: Uint8Array;
+}
+
+/** Emitted as 'share' for every accepted share (proxies forward them upstream). */
+export interface ShareEvent {
+  readonly channel: Channel;
+  readonly jobId: number;
+  readonly share: ShareSubmission;
+  /** extranonce_prefix ‖ extranonce as hashed. */
+  readonly fullExtranonce: Uint8Array;
+  /** Header hash (internal byte order). */
+  readonly hash: Uint8Array;
+  readonly job: MiningJob;
 }
 
 /** What the pool asks its Job Declarator Server about a SetCustomMiningJob. */
@@ -132,6 +149,7 @@ export class Pool extends EventEmitter implements Startable {
   readonly extranonceSize: number;
   /** Extensions (09) this pool implements beyond negotiation itself: none yet. */
   readonly supportedExtensions: readonly number[] = [];
+  private prefixBase: Uint8Array;
   /** Block and aux submissions in flight (run concurrently; a slow one must not hold up the next). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -141,6 +159,13 @@ export class Pool extends EventEmitter implements Startable {
     this.log = o.logger ?? nullLogger;
     this.hardestTarget = o.hardestTarget ?? 1n;
     this.extranoncePrefixSize = o.extranoncePrefixSize ?? EXTENDED_PREFIX_LENGTH;
+    this.prefixBase = o.extranoncePrefixBase ?? new Uint8Array(0);
+    if (this.prefixBase.length >= this.extranoncePrefixSize) {
+      throw new StratumNodeError(
+        StratumNodeErrorCode.CONFIG,
+        `extranonce prefix base of ${this.prefixBase.length} bytes leaves nothing of a ${this.extranoncePrefixSize}-byte prefix`,
+      );
+    }
     this.extranonceSize = o.extranonceSize ?? EXTRANONCE_LENGTH - EXTENDED_PREFIX_LENGTH;
     const total = this.extranoncePrefixSize + this.extranonceSize;
     if (this.extranoncePrefixSize < 1 || this.extranonceSize < 0 || total > 32) {
@@ -262,9 +287,10 @@ export class Pool extends EventEmitter implements Startable {
     const total = this.extranoncePrefixSize + this.extranonceSize;
     const len = kind === 'standard' ? total : this.extranoncePrefixSize;
     const prefix = new Uint8Array(len);
-    // A big-endian counter in the pool's prefix bytes (the last 8 of them at most).
+    prefix.set(this.prefixBase);
+    // A big-endian counter in the pool's prefix bytes after the base.
     let n = this.nextExtranonce++;
-    for (let i = this.extranoncePrefixSize - 1; i >= 0 && n > 0n; i--) {
+    for (let i = this.extranoncePrefixSize - 1; i >= this.prefixBase.length && n > 0n; i--) {
       prefix[i] = Number(n & 0xffn);
       n >>= 8n;
     }
@@ -293,6 +319,21 @@ export class Pool extends EventEmitter implements Startable {
     for (const s of this.sessions) {
       s.downstream.send({ type: 'Reconnect', payload: { newHost: host, newPort: port } });
     }
+  }
+
+  /**
+   * A new upstream prefix (a proxy's upstream reconnected): every connection is closed so its
+   * miners reopen channels inside the new space.
+   */
+  setExtranoncePrefixBase(base: Uint8Array): void {
+    if (base.length !== this.prefixBase.length) {
+      throw new StratumNodeError(
+        StratumNodeErrorCode.CONFIG,
+        `new extranonce prefix base is ${base.length} bytes, was ${this.prefixBase.length}`,
+      );
+    }
+    this.prefixBase = base;
+    for (const s of [...this.sessions]) s.downstream.close('upstream extranonce space changed');
   }
 
   /** A channel got a SetTarget: its next job carries it (jobs keep their own target). */
@@ -335,10 +376,12 @@ export class Pool extends EventEmitter implements Startable {
     this.targetsChanged = false;
     const prev = this.jobs.tracker.prevHash;
     const minNtime = job.future ? undefined : prev?.minNtime;
+    if (!job.future && prev !== undefined) this.emit('jobActive', job, prev);
     for (const s of this.sessions) s.broadcastJob(job, minNtime);
   }
 
   private broadcastPrevHash(job: MiningJob, prev: PrevHashState): void {
+    this.emit('jobActive', job, prev);
     for (const s of this.sessions) s.broadcastPrevHash(job, prev);
   }
 
@@ -404,6 +447,21 @@ export class Pool extends EventEmitter implements Startable {
     }
     this.stats.accepted(ch.identity, Number(targetToWork(target)), nowMs);
     ch.vardiff.recordShare(target);
+    if (this.listenerCount('share') > 0) {
+      const job = this.jobs.tracker.job(p.jobId);
+      if (job !== undefined) {
+        this.emit('share', {
+          channel: ch,
+          jobId: p.jobId,
+          share,
+          fullExtranonce: extranonce
+            ? concatBytes(ch.extranoncePrefix, extranonce)
+            : ch.extranoncePrefix,
+          hash: verdict.hash,
+          job,
+        } satisfies ShareEvent);
+      }
+    }
     session.downstream.send({
       type: 'SubmitSharesSuccess',
       payload: {
@@ -469,6 +527,9 @@ export class Pool extends EventEmitter implements Startable {
               hash,
               identity: ch.identity,
             } satisfies BlockEvent);
+          } else if (r.reason === 'forwarded-upstream') {
+            // A proxy's local pool: the share went upstream, where the block is submitted.
+            this.log.info({ by: ch.identity }, 'block-level share forwarded upstream');
           } else {
             this.stats.blocksRejected++;
             this.log.warn(

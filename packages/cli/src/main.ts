@@ -6,6 +6,7 @@ import { chainCommand } from './commands/chain/index.ts';
 import { conformanceCommand } from './commands/conformance/index.ts';
 import { contractCommand } from './commands/contract/index.ts';
 import { devnetCommand } from './commands/devnet/index.ts';
+import { ethCommand } from './commands/eth/index.ts';
 import { stratumCommand } from './commands/stratum/index.ts';
 import { CliError } from './errors.ts';
 
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   program.addCommand(stratumCommand());
   program.addCommand(contractCommand());
   program.addCommand(devnetCommand());
+  program.addCommand(ethCommand());
   return program;
 }
 

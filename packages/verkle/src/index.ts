@@ -74,5 +74,6 @@ export {
   verifyExecutionWitnessPreState,
   WITNESS_TRANSCRIPT_LABEL,
   type WitnessLimits,
+  type WitnessSize,
   type WitnessVerdict,
 } from './tree/witness.ts';

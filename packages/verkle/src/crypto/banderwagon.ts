@@ -1,4 +1,3 @@
-import { FpIsSquare, FpSqrt } from '@noble/curves/abstract/modular.js';
 import { VerkleError, VerkleErrorCode } from '../errors.ts';
 import {
   batchInvert,
@@ -7,7 +6,9 @@ import {
   Fp,
   FR_MODULUS,
   invert,
+  legendreP,
   numberToBytesBE,
+  sqrtP,
 } from './field.ts';
 import { BANDERSNATCH_A, BANDERSNATCH_D, ExtPoint } from './point.ts';
 
@@ -29,7 +30,6 @@ function toAffine(p: Element): { x: bigint; y: bigint } {
 }
 
 const HALF_P = (FP_MODULUS - 1n) / 2n;
-const sqrt = FpSqrt(FP_MODULUS);
 
 function isLexLargest(y: bigint): boolean {
   return y > HALF_P;
@@ -86,31 +86,24 @@ export function deserializeElementUncompressedLETrusted(b: Uint8Array): Element 
   return ExtPoint.fromAffine(x, y);
 }
 
-/** y for x with y² = (1 - a·x²)/(1 - d·x²), the lexicographically largest root; undefined if none. */
-function yFromX(x: bigint): bigint | undefined {
-  const x2 = Fp.sqr(x);
-  const num = Fp.sub(1n, Fp.mul(BANDERSNATCH_A, x2));
-  const den = Fp.sub(1n, Fp.mul(BANDERSNATCH_D, x2));
-  if (den === 0n) return undefined;
-  const y2 = Fp.mul(num, invert(den, FP_MODULUS));
-  if (!FpIsSquare(Fp, y2)) return undefined;
-  const y = sqrt(Fp, y2);
-  return isLexLargest(y) ? y : Fp.neg(y);
-}
-
 /**
- * Decodes the 32-byte compressed form: canonical x < p, on the curve, and in the Banderwagon
- * subgroup (1 - a·x² must be a non-zero square). Returns undefined for anything else.
+ * Decodes the 32-byte compressed form: canonical x < p, in the Banderwagon subgroup
+ * (1 - a·x² a non-zero square), and on the curve (y² = (1 - a·x²)/(1 - d·x²) has a root; the
+ * lexicographically largest is taken). Returns undefined for anything else.
  */
 export function tryDeserializeElement(bytes: Uint8Array): Element | undefined {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 32) return undefined;
   const x = bytesToNumberBE(bytes);
   if (x >= FP_MODULUS) return undefined;
-  const y = yFromX(x);
-  if (y === undefined) return undefined;
-  const sub = Fp.sub(1n, Fp.mul(BANDERSNATCH_A, Fp.sqr(x)));
-  if (sub === 0n || !FpIsSquare(Fp, sub)) return undefined;
-  return ExtPoint.fromAffine(x, y);
+  const x2 = Fp.sqr(x);
+  const num = Fp.sub(1n, Fp.mul(BANDERSNATCH_A, x2));
+  // The subgroup check first: it is one exponentiation and rejects half of all x.
+  if (legendreP(num) !== 1) return undefined;
+  const den = Fp.sub(1n, Fp.mul(BANDERSNATCH_D, x2));
+  if (den === 0n) return undefined;
+  const root = sqrtP(Fp.mul(num, invert(den, FP_MODULUS)));
+  if (root === undefined) return undefined;
+  return ExtPoint.fromAffine(x, isLexLargest(root) ? root : Fp.neg(root));
 }
 
 /** As tryDeserializeElement, but throws a VerkleError naming `what`. */

@@ -101,3 +101,74 @@ export function modR(x: bigint): bigint {
   const r = x % FR_MODULUS;
   return r < 0n ? r + FR_MODULUS : r;
 }
+
+const P_ = FP_MODULUS;
+
+/** b^e mod p over the base field with raw BigInt arithmetic (4-bit fixed window). */
+export function powP(b: bigint, e: bigint): bigint {
+  b %= P_;
+  if (b < 0n) b += P_;
+  const table: bigint[] = [1n, b];
+  for (let i = 2; i < 16; i++) table.push((table[i - 1]! * b) % P_);
+  const nibbles: number[] = [];
+  while (e > 0n) {
+    nibbles.push(Number(e & 15n));
+    e >>= 4n;
+  }
+  let r = 1n;
+  for (let i = nibbles.length - 1; i >= 0; i--) {
+    r = (r * r) % P_;
+    r = (r * r) % P_;
+    r = (r * r) % P_;
+    r = (r * r) % P_;
+    const n = nibbles[i]!;
+    if (n !== 0) r = (r * table[n]!) % P_;
+  }
+  return r;
+}
+
+/** Legendre symbol in Fp: 1 for a non-zero square, -1 for a non-square, 0 for zero. */
+export function legendreP(x: bigint): -1 | 0 | 1 {
+  const l = powP(x, (P_ - 1n) / 2n);
+  return l === 0n ? 0 : l === 1n ? 1 : -1;
+}
+
+// Tonelli–Shanks constants: p - 1 = Q·2^S with Q odd (S = 32 for the BLS12-381 scalar field).
+let S = 0;
+let Q = P_ - 1n;
+while ((Q & 1n) === 0n) {
+  Q >>= 1n;
+  S++;
+}
+let NON_RESIDUE = 2n;
+while (legendreP(NON_RESIDUE) !== -1) NON_RESIDUE++;
+const C0 = powP(NON_RESIDUE, Q);
+
+/** A square root of x in Fp, or undefined when x is not a square. */
+export function sqrtP(x: bigint): bigint | undefined {
+  x %= P_;
+  if (x < 0n) x += P_;
+  if (x === 0n) return 0n;
+  // w = x^((Q-1)/2): t = x·w² = x^Q, r = x·w = x^((Q+1)/2)
+  const w = powP(x, (Q - 1n) / 2n);
+  let r = (x * w) % P_;
+  let t = (r * w) % P_;
+  let c = C0;
+  let m = S;
+  while (t !== 1n) {
+    let i = 0;
+    let t2 = t;
+    while (t2 !== 1n) {
+      t2 = (t2 * t2) % P_;
+      i++;
+      if (i === m) return undefined;
+    }
+    let b = c;
+    for (let j = 0; j < m - i - 1; j++) b = (b * b) % P_;
+    m = i;
+    c = (b * b) % P_;
+    t = (t * c) % P_;
+    r = (r * b) % P_;
+  }
+  return r;
+}

@@ -79,10 +79,22 @@ function addFixed(acc: ExtPoint, index: number, s: bigint): ExtPoint {
   return acc;
 }
 
-/** Σ scalars[i]·G_i over the CRS with the precomputed tables; zero scalars cost nothing. */
+let denseWithoutTables = 0;
+
+/**
+ * Σ scalars[i]·G_i over the CRS; zero scalars cost nothing. Uses the precomputed per-generator
+ * tables; while most tables are still unbuilt, the first few dense vectors go through the
+ * bucket MSM instead, so a one-shot verification does not pay for building all 256 tables.
+ */
 export function commitToPoly(scalars: readonly bigint[]): Element {
   let acc = ExtPoint.ZERO;
   const n = Math.min(scalars.length, VECTOR_WIDTH);
+  let missing = 0;
+  for (let i = 0; i < n; i++) if (scalars[i] !== 0n && tables[i] === undefined) missing++;
+  if (missing > 32 && denseWithoutTables < 4) {
+    denseWithoutTables++;
+    return msm(getCRS().slice(0, n), scalars.slice(0, n));
+  }
   for (let i = 0; i < n; i++) {
     const s = scalars[i]!;
     if (s !== 0n) acc = addFixed(acc, i, s % FR_MODULUS);

@@ -194,23 +194,31 @@ export function encodeExecutionWitnessJSON(w: ExecutionWitness): unknown {
   };
 }
 
-/** Serialized size in bytes (the SSZ-like sum of its fields), for reporting witness sizes. */
-export function executionWitnessSize(w: ExecutionWitness): number {
-  let n = 0;
+export interface WitnessSize {
+  /** the verkle proof: other stems, extension statuses, commitments by path, D, IPA (L, R, a) */
+  readonly proof: number;
+  /** the state diff: stems, suffixes, and 1 + 32 bytes per present current/new value */
+  readonly stateDiff: number;
+  readonly total: number;
+}
+
+/** Byte sizes of a witness in its binary (SSZ-like) form, for reporting. */
+export function executionWitnessSize(w: ExecutionWitness): WitnessSize {
+  let stateDiff = 0;
   for (const sd of w.stateDiff) {
-    n += STEM_SIZE;
-    for (const d of sd.suffixDiffs) n += 1 + (d.currentValue ? 33 : 1) + (d.newValue ? 33 : 1);
+    stateDiff += STEM_SIZE;
+    for (const d of sd.suffixDiffs)
+      stateDiff += 1 + (d.currentValue ? 33 : 1) + (d.newValue ? 33 : 1);
   }
   const p = w.verkleProof;
-  return (
-    n +
+  const proof =
     p.otherStems.length * STEM_SIZE +
     p.depthExtensionPresent.length +
     p.commitmentsByPath.length * 32 +
     32 +
     2 * IPA_ROUNDS * 32 +
-    32
-  );
+    32;
+  return { proof, stateDiff, total: proof + stateDiff };
 }
 
 // ---- stateless reconstruction -------------------------------------------------------------

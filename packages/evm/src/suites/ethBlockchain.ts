@@ -1,5 +1,6 @@
 import type { ConformanceSuite, CountContext, SuiteContext } from '@keel/conformance';
 import { type KzgBackend, loadKzgBackend } from '@keel/crypto/kzg';
+import { accelerateEcdsaRecover } from '@keel/crypto/secp256k1';
 import { bytesToHex, hexToBytes, isKeelError } from '@keel/util';
 import { decodeBlock } from '../block/block.ts';
 import { Blockchain } from '../block/blockchain.ts';
@@ -133,6 +134,8 @@ export const ethBlockchainSuite: ConformanceSuite = {
   async run(ctx) {
     // The point-evaluation precompile (0x0a) needs a KZG backend (c-kzg, else node-eth-kzg).
     const kzg = await loadKzgBackend('auto');
+    // Sender recovery and ECRECOVER through libsecp256k1 where it loads (noble otherwise).
+    await accelerateEcdsaRecover();
     for (const file of ctx.files) {
       for (const [name, t] of testsIn(ctx, file)) {
         const id = caseId(file, name);

@@ -1,6 +1,7 @@
 import type { ConformanceSuite, CountContext } from '@keel/conformance';
 import { keccak256 } from '@keel/crypto/hashes';
 import { type KzgBackend, loadKzgBackend } from '@keel/crypto/kzg';
+import { accelerateEcdsaRecover } from '@keel/crypto/secp256k1';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@keel/util';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { CANCUN } from '../params.ts';
@@ -286,6 +287,8 @@ export function createEthStateSuite(opts: EthStateSuiteOptions = {}): Conformanc
     async run(ctx) {
       // The point-evaluation precompile (0x0a) needs a KZG backend (c-kzg, else node-eth-kzg).
       const kzg = await loadKzgBackend('auto');
+      // Sender recovery and ECRECOVER through libsecp256k1 where it loads (noble otherwise).
+      await accelerateEcdsaRecover();
       for (const file of ctx.files) {
         for (const [name, test] of tests(ctx, file)) {
           for (const p of test.post[FORK] ?? []) {

@@ -35,13 +35,16 @@ const args = [
   ...pkgs,
 ];
 const r = spawnSync(c8, args, { cwd: root, stdio: 'inherit' });
-if (r.status !== 0) process.stderr.write(`tests exited with ${r.status}; coverage below is still reported\n`);
+if (r.status !== 0)
+  process.stderr.write(`tests exited with ${r.status}; coverage below is still reported\n`);
 
 const summary = JSON.parse(readFileSync(join(root, 'coverage/coverage-summary.json'), 'utf8'));
 const groups = {
   ...Object.fromEntries(pkgs.map((p) => [`@keel/${p}`, (f) => f.startsWith(`packages/${p}/src/`)])),
   'bitcoin interpreter (script/ minus sighash)': (f) =>
-    f.startsWith('packages/bitcoin/src/script/') && !f.endsWith('sighash.ts') && !f.endsWith('asm.ts'),
+    f.startsWith('packages/bitcoin/src/script/') &&
+    !f.endsWith('sighash.ts') &&
+    !f.endsWith('asm.ts'),
   'bitcoin sighash': (f) => f === 'packages/bitcoin/src/script/sighash.ts',
   'bitcoin consensus checks': (f) => f.startsWith('packages/bitcoin/src/consensus/'),
 };

@@ -38,9 +38,9 @@ export function bcoinSource() {
   return candidates.find((p) => existsSync(join(p, 'lib/bcoin.js'))) ?? null;
 }
 
-/** The cache folder for the built copy. */
+/** The cache folder for the built copy (the same one packages/bitcoin-node/scripts/build-bcoin.mjs fills). */
 export function bcoinCacheDir() {
-  return join(repoRoot, 'node_modules/.cache', `keel-bcoin-${BCOIN_COMMIT.slice(0, 12)}`);
+  return join(repoRoot, 'node_modules/.cache', `keel-bcoin-${BCOIN_COMMIT}`);
 }
 
 const MARKER = '.keel-built';

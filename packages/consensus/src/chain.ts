@@ -1,6 +1,12 @@
 import { bytesToHex, equalBytes, hexToBytes } from '@keel/util';
 import { verifyQC, verifyTC } from './certificates.ts';
 import { blockHash, qcDigest, tcDigest } from './encoding.ts';
+import {
+  candidateEpochs,
+  type EpochContext,
+  epochForHeight,
+  onCommittedForEpochs,
+} from './epochs.ts';
 import { ConsensusErrorCode } from './errors.ts';
 import { advanceTo } from './pacemaker.ts';
 import { handleProposal, tryPropose } from './proposals.ts';
@@ -20,22 +26,45 @@ import type {
   TimeoutCertificate,
 } from './types.ts';
 
-/** Verifies a QC once; later sightings of the same bytes hit the cache. */
-export function checkQC(s: NodeState, qc: QuorumCertificate): boolean {
+/**
+ * Verifies a QC once per epoch; later sightings of the same bytes hit the cache. With the
+ * certified block's height the QC must verify against that block's epoch set (strict); with
+ * `null` (a QC whose block we do not hold) against one of the newest known sets, and it is
+ * checked strictly again before it can move the head or commit anything.
+ */
+export function checkQC(s: NodeState, qc: QuorumCertificate, height: number | null): boolean {
   if (qc.view === 0) return verifyQC(s.cert, qc);
-  const key = `q${bytesToHex(qcDigest(qc))}`;
-  if (s.verifiedCerts.has(key)) return true;
-  if (!verifyQC(s.cert, qc)) return false;
-  rememberVerified(s, key);
-  return true;
+  const ctx = height === null ? undefined : epochForHeight(s, height);
+  const eps = height === null ? candidateEpochs(s) : ctx ? [ctx] : [];
+  const digest = bytesToHex(qcDigest(qc));
+  for (const ep of eps) {
+    const key = `q${ep.epoch}:${digest}`;
+    if (s.verifiedCerts.has(key)) return true;
+    if (verifyQC(ep.cert, qc)) {
+      rememberVerified(s, key);
+      return true;
+    }
+  }
+  return false;
 }
 
-export function checkTC(s: NodeState, tc: TimeoutCertificate): boolean {
-  const key = `t${bytesToHex(tcDigest(tc))}`;
-  if (s.verifiedCerts.has(key)) return true;
-  if (!verifyTC(s.cert, tc)) return false;
-  rememberVerified(s, key);
-  return true;
+/** A TC, against `ep` (strict: the epoch of the block it justifies) or the newest known sets. */
+export function checkTC(s: NodeState, tc: TimeoutCertificate, ep: EpochContext | null): boolean {
+  const digest = bytesToHex(tcDigest(tc));
+  for (const e of ep ? [ep] : candidateEpochs(s)) {
+    const key = `t${e.epoch}:${digest}`;
+    if (s.verifiedCerts.has(key)) return true;
+    if (verifyTC(e.cert, tc)) {
+      rememberVerified(s, key);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Epochs: a QC for a block we hold must verify against that block's own epoch. */
+function strictlyValid(s: NodeState, qc: QuorumCertificate, certified: StoredBlock): boolean {
+  return s.params.epochLength <= 0 || qc.view === 0 || checkQC(s, qc, certified.block.height);
 }
 
 /**
@@ -45,6 +74,8 @@ export function checkTC(s: NodeState, tc: TimeoutCertificate): boolean {
 export function processQC(c: StepContext, qc: QuorumCertificate): void {
   const s = c.s;
   const key = bytesToHex(qc.blockHash);
+  const known = s.blocks.get(key);
+  if (known && !strictlyValid(s, qc, known)) return;
   if (qc.view > s.safety.highQC.view) {
     setSafety(c, { ...s.safety, highQC: qc });
     moveHead(c, key);
@@ -133,8 +164,18 @@ export function commitUpTo(c: StepContext, key: string): void {
     );
     return;
   }
+  const before = s.latestEpoch;
   for (let i = chain.length - 1; i >= 0; i--) commitOne(c, chain[i]!);
   if (s.pendingCommitKey === key) s.pendingCommitKey = null;
+  if (s.latestEpoch !== before) {
+    // A new epoch's set is fixed: proposals that waited for it can be checked now.
+    for (const [e, waiting] of s.pendingEpoch) {
+      if (!s.epochs.has(e)) continue;
+      s.pendingEpoch.delete(e);
+      for (const w of waiting) handleProposal(c, w.from, w.message);
+    }
+    tryPropose(c);
+  }
 }
 
 function setPendingCommit(s: NodeState, key: string, height: number | null): void {
@@ -150,6 +191,7 @@ function commitOne(c: StepContext, b: StoredBlock): void {
   s.config.app.onCommit(b.block, b.hash);
   c.out.push({ type: 'commit', block: b.block, hash: b.hash });
   c.out.push({ type: 'event', event: { kind: 'phase', view: s.view, phase: 'commit' } });
+  onCommittedForEpochs(c, b.block, b.hash);
   if (b.block.height % 256 === 0) prune(s);
 }
 
@@ -173,7 +215,7 @@ export function storeBlock(c: StepContext, block: Block, hash: Uint8Array): Stor
   s.wanted.delete(key);
   // A block that arrived late may be the head, complete a commit, or unblock proposals.
   if (key === s.headKey || equalBytes(hash, s.safety.highQC.blockHash)) {
-    checkCommitRule(c, stored);
+    if (strictlyValid(s, s.safety.highQC, stored)) checkCommitRule(c, stored);
     tryPropose(c);
   }
   if (s.pendingCommitKey) {

@@ -77,16 +77,20 @@ export function weightedSchedule(stakes: readonly number[]): number[] {
   const g = stakes.reduce(gcd, 0);
   let weights = stakes.map((s) => s / g);
   if (total / g > MAX_SCHEDULE) {
-    weights = stakes.map((s) => Math.max(1, Math.round((s * MAX_SCHEDULE) / total)));
+    weights = stakes.map((s) =>
+      s === 0 ? 0 : Math.max(1, Math.round((s * MAX_SCHEDULE) / total)),
+    );
   }
   const period = weights.reduce((a, b) => a + b, 0);
   const current = weights.map(() => 0);
   const out: number[] = [];
   for (let slot = 0; slot < period; slot++) {
-    let best = 0;
+    // Inactive (stake-0) members never lead: only positive weights compete.
+    let best = -1;
     for (let i = 0; i < weights.length; i++) {
+      if (weights[i] === 0) continue;
       current[i] = current[i]! + weights[i]!;
-      if (current[i]! > current[best]!) best = i;
+      if (best < 0 || current[i]! > current[best]!) best = i;
     }
     current[best]! -= period;
     out.push(best);
@@ -115,7 +119,7 @@ export function createVrfElection(
   const alpha = (view: number, parentSeed: Uint8Array) =>
     new BufferWriter(128).bytes(prefix).bytes(parentSeed).bytes(viewBytes(view)).finish();
   validators.validators.forEach((v, i) => {
-    if (!v.vrfPublicKey) {
+    if (!v.vrfPublicKey && v.stake > 0) {
       throw new ConsensusError(
         ConsensusErrorCode.INVALID_VALIDATOR_SET,
         `validator ${i} has no VRF public key (needed for ECVRF leader election)`,

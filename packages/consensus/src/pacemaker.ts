@@ -2,6 +2,7 @@ import { bytesToHex } from '@keel/util';
 import { tryAggregate } from './certificates.ts';
 import { checkQC, checkTC, processQC, processTC } from './chain.ts';
 import { tcDigest, timeoutSigningMessage } from './encoding.ts';
+import { timeoutEpoch } from './epochs.ts';
 import { viewTimeoutMs } from './params.ts';
 import { tryPropose } from './proposals.ts';
 import { emit, reject, rememberVerified, type StepContext, setSafety } from './state.ts';
@@ -57,6 +58,15 @@ export function onTimer(c: StepContext, view: number): void {
 export function localTimeout(c: StepContext): void {
   const s = c.s;
   const v = s.view;
+  if (!timeoutEpoch(s).validators.isActive(s.config.index)) {
+    // Not in the set (left, jailed, not joined yet): follow, but never sign a timeout.
+    c.out.push({
+      type: 'setTimer',
+      view: v,
+      at: c.now + viewTimeoutMs(s.params, s.consecutiveTimeouts),
+    });
+    return;
+  }
   if (s.ownTimeout?.view !== v) {
     setSafety(c, {
       ...s.safety,
@@ -97,7 +107,8 @@ function collector(c: StepContext, view: number) {
 
 export function handleTimeout(c: StepContext, from: number, t: TimeoutMessage): void {
   const s = c.s;
-  const n = s.cert.validators.size;
+  const vs = timeoutEpoch(s).validators;
+  const n = vs.size;
   if (
     !Number.isInteger(t.sender) ||
     t.sender < 0 ||
@@ -105,6 +116,10 @@ export function handleTimeout(c: StepContext, from: number, t: TimeoutMessage): 
     !Number.isSafeInteger(t.view)
   ) {
     reject(c, from, 'timeout: malformed');
+    return;
+  }
+  if (!vs.isActive(t.sender)) {
+    reject(c, from, 'timeout: sender is not an active validator', false);
     return;
   }
   if (!t.highQC || !(t.signature instanceof Uint8Array) || t.highQC.view >= t.view) {
@@ -119,11 +134,11 @@ export function handleTimeout(c: StepContext, from: number, t: TimeoutMessage): 
     reject(c, from, 'timeout: too far', false);
     return;
   }
-  if (!checkQC(s, t.highQC)) {
+  if (!checkQC(s, t.highQC, null)) {
     reject(c, from, 'timeout: invalid high QC');
     return;
   }
-  if (t.lastTC && !checkTC(s, t.lastTC)) {
+  if (t.lastTC && !checkTC(s, t.lastTC, null)) {
     reject(c, from, 'timeout: invalid TC');
     return;
   }
@@ -149,10 +164,12 @@ export function handleTimeout(c: StepContext, from: number, t: TimeoutMessage): 
  */
 function checkTimeouts(c: StepContext, w: number): void {
   const s = c.s;
-  const vs = s.cert.validators;
+  const vs = timeoutEpoch(s).validators;
   const col = s.timeouts.get(w);
   if (!col || w < s.view) return;
-  const joined = w === s.view && s.ownTimeout?.view === w;
+  for (const i of col.keys()) if (!vs.isActive(i)) col.delete(i);
+  // A node outside the set cannot time out itself; it may still assemble others' timeouts.
+  const joined = w === s.view && (s.ownTimeout?.view === w || !vs.isActive(s.config.index));
   if (!joined && vs.exceedsOneThird(vs.stakeOf([...col.keys()]))) {
     verifyPending(c, w);
     if (vs.exceedsOneThird(vs.stakeOf([...col.keys()]))) {
@@ -174,7 +191,7 @@ function verifyPending(c: StepContext, w: number): void {
   const pending = [...col.entries()].filter(([, e]) => !e.verified).sort((a, b) => a[0] - b[0]);
   if (pending.length === 0) return;
   const scheme = s.config.scheme;
-  const vs = s.cert.validators;
+  const vs = timeoutEpoch(s).validators;
   const msg = (t: TimeoutMessage) => timeoutSigningMessage(s.cert.chain, w, t.highQC.view);
   const agg = tryAggregate(
     scheme,
@@ -208,7 +225,10 @@ function verifyPending(c: StepContext, w: number): void {
 function formTC(c: StepContext, w: number): void {
   const s = c.s;
   if (s.lastTC && s.lastTC.view >= w) return;
-  const entries = [...s.timeouts.get(w)!.entries()].sort((a, b) => a[0] - b[0]);
+  const ep = timeoutEpoch(s);
+  const entries = [...s.timeouts.get(w)!.entries()]
+    .filter(([i]) => ep.validators.isActive(i))
+    .sort((a, b) => a[0] - b[0]);
   const signature = tryAggregate(
     s.config.scheme,
     entries.map(([, e]) => e.message.signature),
@@ -216,12 +236,12 @@ function formTC(c: StepContext, w: number): void {
   if (!signature) return;
   const tc: TimeoutCertificate = {
     view: w,
-    signers: s.cert.validators.encodeBitmap(entries.map(([i]) => i)),
+    signers: ep.validators.encodeBitmap(entries.map(([i]) => i)),
     highQCViews: entries.map(([, e]) => e.message.highQC.view),
     signature,
   };
   // Every part was verified, so the aggregate is valid by construction.
-  rememberVerified(s, `t${bytesToHex(tcDigest(tc))}`);
+  rememberVerified(s, `t${ep.epoch}:${bytesToHex(tcDigest(tc))}`);
   emit(c, { kind: 'phase', view: w, phase: 'tc' });
   processTC(c, tc);
 }

@@ -14,6 +14,18 @@ export interface ConsensusParams {
   readonly maxBlocksPerRequest: number;
   /** Blocks older than this many heights below the committed head are pruned. */
   readonly retainCommittedBlocks: number;
+  /**
+   * Blocks per epoch (0: no epochs, the genesis set forever, exactly the pre-epoch protocol).
+   * Epoch e (e >= 0) holds heights e·L+1 .. (e+1)·L. The set of epoch e+1 is fixed when the
+   * last block of epoch e-1 (height e·L) commits, so it is known a whole epoch before use.
+   */
+  readonly epochLength: number;
+  /** Epochs a leaving validator's stake stays slashable after it leaves the set. */
+  readonly unbondingEpochs: number;
+  /** Penalty for one proven equivocation, in basis points of the offender's bonded stake. */
+  readonly slashFractionBps: number;
+  /** Epochs a slashed validator is kept out of the set (stake 0) after the evidence commits. */
+  readonly jailEpochs: number;
 }
 
 export const defaultConsensusParams: ConsensusParams = {
@@ -24,6 +36,16 @@ export const defaultConsensusParams: ConsensusParams = {
   maxFutureViews: 10_000,
   maxBlocksPerRequest: 128,
   retainCommittedBlocks: 4096,
+  epochLength: 0,
+  unbondingEpochs: 14,
+  slashFractionBps: 500,
+  jailEpochs: 4,
+};
+
+/** Production epochs: 4,096 blocks (about 68 min at 1 s blocks), unbonding 14 epochs. */
+export const epochConsensusParams: ConsensusParams = {
+  ...defaultConsensusParams,
+  epochLength: 4096,
 };
 
 /** A fast preset for tests and the simulator (millisecond-scale simulated latencies). */
@@ -31,6 +53,14 @@ export const simConsensusParams: ConsensusParams = {
   ...defaultConsensusParams,
   baseTimeoutMs: 400,
   maxTimeoutMs: 10_000,
+};
+
+/** The fast epoch preset for tests and the churn simulator: 8-block epochs, 2-epoch unbonding. */
+export const simEpochConsensusParams: ConsensusParams = {
+  ...simConsensusParams,
+  epochLength: 8,
+  unbondingEpochs: 2,
+  jailEpochs: 2,
 };
 
 /** The timeout for a view entered after `consecutiveTimeouts` views that ended without a QC. */

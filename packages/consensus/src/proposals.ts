@@ -10,6 +10,7 @@ import {
   storeBlock,
 } from './chain.ts';
 import { blockHash, proposalSigningMessage, voteSigningMessage } from './encoding.ts';
+import { epochForHeight, epochOfHeight } from './epochs.ts';
 import { recordEvidence } from './evidence.ts';
 import { emit, reject, type StepContext, setSafety } from './state.ts';
 import type { Block, ProposalMessage, TimeoutCertificate, VoteMessage } from './types.ts';
@@ -26,14 +27,18 @@ export function tryPropose(c: StepContext): void {
   const qc = s.safety.highQC;
   const parent = s.blocks.get(bytesToHex(qc.blockHash));
   if (!parent) return;
-  const { election, index } = s.config;
+  const { index } = s.config;
+  const height = parent.block.height + 1;
+  const ep = epochForHeight(s, height);
+  // A validator outside the block's epoch set (left, jailed, not yet joined) never leads.
+  if (!ep || !ep.validators.isActive(index)) return;
+  const election = ep.election;
   if (election.leader(view, parent.block.seed) !== index) return;
   let tc: TimeoutCertificate | null = null;
   if (qc.view + 1 !== view) {
     if (!s.lastTC || s.lastTC.view + 1 !== view || qc.view < tcHighQCView(s.lastTC)) return;
     tc = s.lastTC;
   }
-  const height = parent.block.height + 1;
   const payload = s.config.app.proposePayload({ parentHash: parent.hash, height, view });
   const { proof, seed } = election.prove(view, parent.block.seed, s.config.vrfSecretKey);
   const block: Block = {
@@ -70,8 +75,23 @@ export function tryPropose(c: StepContext): void {
 export function handleProposal(c: StepContext, from: number, m: ProposalMessage): void {
   const s = c.s;
   const b = m.block;
-  if (!isWellFormedBlock(b) || b.proposer >= s.cert.validators.size) {
+  if (!isWellFormedBlock(b)) {
     reject(c, from, 'proposal: malformed block');
+    return;
+  }
+  const ep = epochForHeight(s, b.height);
+  if (!ep) {
+    // Its epoch's set is fixed by a commit we have not made yet: keep it (bounded) until then.
+    const e = epochOfHeight(s.params, b.height);
+    if (e === s.latestEpoch + 1 && b.view <= s.view + s.params.maxFutureViews) {
+      const list = s.pendingEpoch.get(e) ?? [];
+      if (list.length < 8) list.push({ from, message: m });
+      s.pendingEpoch.set(e, list);
+    } else reject(c, from, 'proposal: epoch set unknown', false);
+    return;
+  }
+  if (!ep.validators.isActive(b.proposer)) {
+    reject(c, from, 'proposal: proposer is not an active validator of the block epoch');
     return;
   }
   if (!(m.signature instanceof Uint8Array)) {
@@ -83,18 +103,18 @@ export function handleProposal(c: StepContext, from: number, m: ProposalMessage)
     return;
   }
   const hash = blockHash(b);
-  const pk = s.cert.validators.validators[b.proposer]!.publicKey;
+  const pk = ep.validators.validators[b.proposer]!.publicKey;
   const signed = proposalSigningMessage(s.cert.chain, b.view, hash);
   if (!s.config.scheme.verify(pk, signed, m.signature)) {
     reject(c, from, 'proposal: invalid signature');
     return;
   }
-  if (!noteProposal(c, b, hash, m.signature)) return;
-  if (m.tc && (m.tc.view >= b.view || !checkTC(s, m.tc))) {
+  if (!noteProposal(c, b, hash, m.signature, ep.epoch)) return;
+  if (m.tc && (m.tc.view >= b.view || !checkTC(s, m.tc, ep))) {
     reject(c, from, 'proposal: invalid TC');
     return;
   }
-  if (!checkQC(s, b.qc)) {
+  if (!checkQC(s, b.qc, b.height - 1)) {
     reject(c, from, 'proposal: invalid QC');
     return;
   }
@@ -114,7 +134,8 @@ export function handleProposal(c: StepContext, from: number, m: ProposalMessage)
     reject(c, from, 'proposal: does not extend its parent');
     return;
   }
-  const { election, app } = s.config;
+  const { app } = s.config;
+  const election = ep.election;
   if (!election.verify(b.view, parent.block.seed, b.proposer, b.leaderProof, b.seed)) {
     reject(c, from, 'proposal: proposer is not the leader (bad election proof)');
     return;
@@ -128,7 +149,13 @@ export function handleProposal(c: StepContext, from: number, m: ProposalMessage)
 }
 
 /** Records the first signed proposal per (view, proposer); a second, different one is evidence. */
-function noteProposal(c: StepContext, b: Block, hash: Uint8Array, signature: Uint8Array): boolean {
+function noteProposal(
+  c: StepContext,
+  b: Block,
+  hash: Uint8Array,
+  signature: Uint8Array,
+  epoch: number,
+): boolean {
   const s = c.s;
   let perView = s.seenProposals.get(b.view);
   if (!perView) s.seenProposals.set(b.view, (perView = new Map()));
@@ -142,6 +169,7 @@ function noteProposal(c: StepContext, b: Block, hash: Uint8Array, signature: Uin
     kind: 'proposal',
     validator: b.proposer,
     view: b.view,
+    ...(epoch > 0 ? { epoch } : {}),
     first: { blockHash: first.blockHash, signature: first.signature },
     second: { blockHash: hash, signature },
   });
@@ -159,6 +187,8 @@ function maybeVote(c: StepContext, b: Block, hash: Uint8Array, tc: TimeoutCertif
   const direct = b.qc.view + 1 === b.view;
   const viaTC = tc !== null && tc.view + 1 === b.view && b.qc.view >= tcHighQCView(tc);
   if (!direct && !viaTC) return;
+  // A validator that left (or is jailed) stops voting once the chain crosses the boundary.
+  if (!epochForHeight(s, b.height)?.validators.isActive(s.config.index)) return;
   setSafety(c, { ...s.safety, lastVotedView: b.view });
   const vote: VoteMessage = {
     type: 'vote',
@@ -172,7 +202,10 @@ function maybeVote(c: StepContext, b: Block, hash: Uint8Array, tc: TimeoutCertif
     ),
   };
   emit(c, { kind: 'phase', view: b.view, phase: 'vote' });
-  const next = s.config.election.leader(b.view + 1, b.seed);
+  // The next leader is chosen in the epoch of the child block (height + 1).
+  const nextEp = epochForHeight(s, b.height + 1);
+  const next = nextEp ? nextEp.election.leader(b.view + 1, b.seed) : -1;
   if (next === s.config.index) handleVote(c, s.config.index, vote);
+  else if (next < 0) c.out.push({ type: 'broadcast', message: vote });
   else c.out.push({ type: 'send', to: next, message: vote });
 }

@@ -2,6 +2,7 @@ import { bytesToHex } from '@keel/util';
 import type { App } from './app.ts';
 import { type CertificateContext, genesisQC } from './certificates.ts';
 import { blockHash } from './encoding.ts';
+import type { EpochContext } from './epochs.ts';
 import { ConsensusError, ConsensusErrorCode } from './errors.ts';
 import type { LeaderElection } from './leaderElection.ts';
 import { type ConsensusParams, defaultConsensusParams } from './params.ts';
@@ -20,8 +21,13 @@ import type { ValidatorSet } from './validatorSet.ts';
 export interface NodeConfig {
   readonly chainId: string;
   readonly genesis: Block;
+  /** The genesis set: epochs 0 and 1 (and every epoch, when `params.epochLength` is 0). */
   readonly validators: ValidatorSet;
-  /** This node's validator index. */
+  /**
+   * This node's validator index. With epochs, indices are stable across epochs (new keys are
+   * appended), so a node that joins later may start with an index past the genesis set; it
+   * votes and leads only in epochs where its stake is positive.
+   */
   readonly index: number;
   readonly secretKey: Uint8Array;
   /** ECVRF secret key, when the election is `ecvrf`. */
@@ -30,6 +36,15 @@ export interface NodeConfig {
   readonly election: LeaderElection;
   readonly app: App;
   readonly params?: ConsensusParams;
+  /** Epochs: builds the leader election over a new epoch's set (default: reuse `election`). */
+  readonly electionFor?: (validators: ValidatorSet, epoch: number) => LeaderElection;
+  /** Epochs: checks the proof of possession of every key an epoch adds. */
+  readonly verifyProofOfPossession?: (publicKey: Uint8Array, proof: Uint8Array) => boolean;
+  /**
+   * Epochs, for a node resuming from an anchor past epoch 1: the sets of the epochs at and
+   * after the anchor's (from the node's storage or a state-synced snapshot).
+   */
+  readonly knownEpochs?: readonly { readonly epoch: number; readonly validators: ValidatorSet }[];
 }
 
 export interface StoredBlock {
@@ -91,6 +106,11 @@ export interface NodeState {
   seenProposals: Map<number, Map<number, VoteEntry>>;
   verifiedCerts: Set<string>;
   evidenceKeys: Set<string>;
+  /** Validator sets by epoch (only epoch 0 when epochs are off). */
+  epochs: Map<number, EpochContext>;
+  latestEpoch: number;
+  /** Proposals for an epoch whose set is not fixed yet, by epoch (bounded). */
+  pendingEpoch: Map<number, { from: number; message: ProposalMessage }[]>;
 }
 
 export interface StepContext {
@@ -119,12 +139,13 @@ export function createNodeState(
   anchor?: CommittedAnchor,
 ): NodeState {
   const { validators, index } = config;
-  if (!Number.isInteger(index) || index < 0 || index >= validators.size) {
+  const params = config.params ?? defaultConsensusParams;
+  const limit = params.epochLength > 0 ? 65_535 : validators.size;
+  if (!Number.isInteger(index) || index < 0 || index >= limit) {
     throw new ConsensusError(ConsensusErrorCode.INVALID_CONFIG, `no validator ${index}`);
   }
   const gHash = blockHash(config.genesis);
   const genesisKey = bytesToHex(gHash);
-  const params = config.params ?? defaultConsensusParams;
   const blocks = new Map<string, StoredBlock>();
   blocks.set(genesisKey, { block: config.genesis, hash: gHash, key: genesisKey });
   const committedByHeight = new Map([[0, genesisKey]]);
@@ -136,14 +157,32 @@ export function createNodeState(
     blocks.set(committedKey, { block: anchor.block, hash: anchor.hash, key: committedKey });
     committedByHeight.set(committedHeight, committedKey);
   }
+  const cert: CertificateContext = {
+    chain: { chainId: config.chainId, genesisHash: gHash },
+    validators,
+    scheme: config.scheme,
+  };
+  const epochs = new Map<number, EpochContext>();
+  const genesisEpoch = { validators, election: config.election, cert };
+  epochs.set(0, { epoch: 0, ...genesisEpoch });
+  if (params.epochLength > 0) epochs.set(1, { epoch: 1, ...genesisEpoch });
+  let latestEpoch = params.epochLength > 0 ? 1 : 0;
+  for (const k of config.knownEpochs ?? []) {
+    const election = config.electionFor
+      ? config.electionFor(k.validators, k.epoch)
+      : config.election;
+    epochs.set(k.epoch, {
+      epoch: k.epoch,
+      validators: k.validators,
+      election,
+      cert: { ...cert, validators: k.validators },
+    });
+    latestEpoch = Math.max(latestEpoch, k.epoch);
+  }
   return {
     config,
     params,
-    cert: {
-      chain: { chainId: config.chainId, genesisHash: gHash },
-      validators,
-      scheme: config.scheme,
-    },
+    cert,
     genesisKey,
     safety: safety ?? { lastVotedView: 0, lastTimeoutView: 0, highQC: genesisQC(gHash) },
     view: 0,
@@ -169,6 +208,9 @@ export function createNodeState(
     seenProposals: new Map(),
     verifiedCerts: new Set(),
     evidenceKeys: new Set(),
+    epochs,
+    latestEpoch,
+    pendingEpoch: new Map(),
   };
 }
 

@@ -92,11 +92,16 @@ export type ConsensusMessage =
   | BlockRequestMessage
   | BlockResponseMessage;
 
-/** Two signed, conflicting statements by one validator in one view (kept for slashing). */
+/**
+ * Two signed, conflicting statements by one validator in one view (kept for slashing): two
+ * votes, or two proposals, for different blocks. `epoch` names the validator set whose key
+ * `validator` indexes (absent: epoch 0, the genesis set).
+ */
 export interface EquivocationEvidence {
   readonly kind: 'proposal' | 'vote';
   readonly validator: number;
   readonly view: number;
+  readonly epoch?: number;
   readonly first: { readonly blockHash: Uint8Array; readonly signature: Uint8Array };
   readonly second: { readonly blockHash: Uint8Array; readonly signature: Uint8Array };
 }
@@ -141,7 +146,9 @@ export type ConsensusEvent =
       readonly reason: string;
       readonly verdict: 'ignore' | 'misbehaving';
     }
-  | { readonly kind: 'halted'; readonly code: string; readonly message: string };
+  | { readonly kind: 'halted'; readonly code: string; readonly message: string }
+  /** Epochs: the set of `epoch` was fixed by the commit at `fixedAtHeight`. */
+  | { readonly kind: 'epoch'; readonly epoch: number; readonly fixedAtHeight: number };
 
 export type ConsensusOutput =
   | { readonly type: 'send'; readonly to: number; readonly message: ConsensusMessage }

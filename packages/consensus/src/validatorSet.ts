@@ -20,6 +20,12 @@ export interface CreateValidatorSetOptions {
   readonly verifyProofOfPossession?: (publicKey: Uint8Array, proof: Uint8Array) => boolean;
   /** Largest number of remembered subset public-key aggregates. */
   readonly aggregateCacheSize?: number;
+  /**
+   * Allow stake-0 (inactive) members. Epoch sets keep every index a key ever had (a leaving or
+   * jailed validator stays at its index with stake 0), so indices are stable across epochs; an
+   * inactive member can neither sign certificates nor lead. At least one member must be active.
+   */
+  readonly allowInactive?: boolean;
 }
 
 /** Stakes above this could lose precision in `3 * stake` arithmetic. */
@@ -49,7 +55,8 @@ export class ValidatorSet {
     let total = 0;
     const seen = new Set<string>();
     validators.forEach((v, i) => {
-      if (!Number.isSafeInteger(v.stake) || v.stake <= 0) {
+      const min = opts.allowInactive ? 0 : 1;
+      if (!Number.isSafeInteger(v.stake) || v.stake < min) {
         throw invalidSet(`validator ${i} has invalid stake ${v.stake}`);
       }
       const key = bytesToHex(v.publicKey);
@@ -64,6 +71,7 @@ export class ValidatorSet {
       total += v.stake;
     });
     if (total > MAX_TOTAL_STAKE) throw invalidSet(`total stake ${total} exceeds 2^50`);
+    if (total === 0) throw invalidSet('no validator has stake');
     this.validators = validators;
     this.totalStake = total;
     this.bitmapLength = Math.ceil(validators.length / 8);
@@ -73,6 +81,11 @@ export class ValidatorSet {
 
   get size(): number {
     return this.validators.length;
+  }
+
+  /** Whether validator `i` exists and has stake (may sign, vote and lead). */
+  isActive(i: number): boolean {
+    return (this.validators[i]?.stake ?? 0) > 0;
   }
 
   /** Strictly more than 2/3 of the total stake. */
@@ -102,13 +115,16 @@ export class ValidatorSet {
     return out;
   }
 
-  /** Signer indices in ascending order, or null for a wrong length or a bit past the set. */
+  /**
+   * Signer indices in ascending order, or null for a wrong length, a bit past the set, or a
+   * bit for an inactive (stake-0) member: a former validator cannot co-sign a certificate.
+   */
   decodeBitmap(bitmap: Uint8Array): number[] | null {
     if (!(bitmap instanceof Uint8Array) || bitmap.length !== this.bitmapLength) return null;
     const out: number[] = [];
     for (let i = 0; i < bitmap.length * 8; i++) {
       if ((bitmap[i >> 3]! >> (i & 7)) & 1) {
-        if (i >= this.size) return null;
+        if (i >= this.size || this.validators[i]!.stake === 0) return null;
         out.push(i);
       }
     }

@@ -2,6 +2,7 @@ import { bytesToHex, equalBytes } from '@keel/util';
 import { tryAggregate } from './certificates.ts';
 import { processQC } from './chain.ts';
 import { qcDigest, voteSigningMessage } from './encoding.ts';
+import { type EpochContext, epochForHeight, timeoutEpoch } from './epochs.ts';
 import { recordEvidence } from './evidence.ts';
 import { emit, reject, rememberVerified, type StepContext, type VoteEntry } from './state.ts';
 import type { QuorumCertificate, VoteMessage } from './types.ts';
@@ -16,13 +17,18 @@ const FUTURE_VOTE_VIEWS = 3;
  */
 export function handleVote(c: StepContext, from: number, v: VoteMessage): void {
   const s = c.s;
-  const vs = s.cert.validators;
+  if (!Number.isSafeInteger(v.view) || !(v.blockHash instanceof Uint8Array)) {
+    reject(c, from, 'vote: malformed');
+    return;
+  }
+  const ep = voteEpoch(c, v.blockHash);
+  const vs = ep.validators;
   if (!Number.isInteger(v.voter) || v.voter < 0 || v.voter >= vs.size) {
     reject(c, from, 'vote: unknown voter');
     return;
   }
-  if (!Number.isSafeInteger(v.view) || !(v.blockHash instanceof Uint8Array)) {
-    reject(c, from, 'vote: malformed');
+  if (!vs.isActive(v.voter)) {
+    reject(c, from, 'vote: voter is not an active validator of the block epoch');
     return;
   }
   if (v.blockHash.length !== 32 || !(v.signature instanceof Uint8Array)) {
@@ -39,7 +45,7 @@ export function handleVote(c: StepContext, from: number, v: VoteMessage): void {
   if (!perView) s.votes.set(v.view, (perView = new Map()));
   const first = perView.get(v.voter);
   if (first) {
-    if (!equalBytes(first.blockHash, v.blockHash)) checkDoubleVote(c, v, first);
+    if (!equalBytes(first.blockHash, v.blockHash)) checkDoubleVote(c, v, first, ep);
     return;
   }
   perView.set(v.voter, {
@@ -47,12 +53,21 @@ export function handleVote(c: StepContext, from: number, v: VoteMessage): void {
     blockHash: v.blockHash,
     signature: v.signature,
   });
-  tryFormQC(c, v.view, bytesToHex(v.blockHash), v.blockHash);
+  tryFormQC(c, v.view, bytesToHex(v.blockHash), v.blockHash, ep);
 }
 
-function checkDoubleVote(c: StepContext, v: VoteMessage, first: VoteEntry): void {
+/**
+ * The epoch a vote counts in: that of its block when we hold it, else that of the block after
+ * our head (the usual case: the proposal we are collecting votes for extends our head).
+ */
+function voteEpoch(c: StepContext, hash: Uint8Array): EpochContext {
+  const known = c.s.blocks.get(bytesToHex(hash));
+  return (known && epochForHeight(c.s, known.block.height)) ?? timeoutEpoch(c.s);
+}
+
+function checkDoubleVote(c: StepContext, v: VoteMessage, first: VoteEntry, ep: EpochContext): void {
   const s = c.s;
-  const pk = s.cert.validators.validators[v.voter]!.publicKey;
+  const pk = ep.validators.validators[v.voter]!.publicKey;
   const ok = (hash: Uint8Array, sig: Uint8Array) =>
     s.config.scheme.verify(pk, voteSigningMessage(s.cert.chain, v.view, hash), sig);
   if (!ok(v.blockHash, v.signature) || !ok(first.blockHash, first.signature)) return;
@@ -60,18 +75,25 @@ function checkDoubleVote(c: StepContext, v: VoteMessage, first: VoteEntry): void
     kind: 'vote',
     validator: v.voter,
     view: v.view,
+    ...(ep.epoch > 0 ? { epoch: ep.epoch } : {}),
     first: { blockHash: first.blockHash, signature: first.signature },
     second: { blockHash: v.blockHash, signature: v.signature },
   });
 }
 
-function tryFormQC(c: StepContext, view: number, key: string, hash: Uint8Array): void {
+function tryFormQC(
+  c: StepContext,
+  view: number,
+  key: string,
+  hash: Uint8Array,
+  ep: EpochContext,
+): void {
   const s = c.s;
-  const vs = s.cert.validators;
+  const vs = ep.validators;
   const perView = s.votes.get(view)!;
   const voters = () =>
     [...perView.entries()]
-      .filter(([, e]) => e.blockKey === key)
+      .filter(([i, e]) => e.blockKey === key && vs.isActive(i))
       .map(([i]) => i)
       .sort((a, b) => a - b);
   let signers = voters();
@@ -103,7 +125,7 @@ function tryFormQC(c: StepContext, view: number, key: string, hash: Uint8Array):
     if (!qc) return;
   }
   s.formedQCViews.add(view);
-  rememberVerified(s, `q${bytesToHex(qcDigest(qc))}`);
+  rememberVerified(s, `q${ep.epoch}:${bytesToHex(qcDigest(qc))}`);
   emit(c, { kind: 'phase', view, phase: 'qc' });
   processQC(c, qc);
 }

@@ -21,8 +21,12 @@ export const EthBlockTag = z.union([
   z.enum(['latest', 'earliest', 'pending', 'safe', 'finalized']),
   Quantity,
 ]);
-/** Largest raw transaction accepted by eth_sendRawTransaction (the ledger's limit is 600 KiB). */
-export const ETH_MAX_RAW_TX_BYTES = 256 * 1024;
+/**
+ * Largest raw transaction accepted by eth_sendRawTransaction: a blob transaction's network
+ * form with 3 blobs fits (the 1 MiB request limit holds its hex); the ledger's own limit for
+ * the canonical form is 600 KiB.
+ */
+export const ETH_MAX_RAW_TX_BYTES = 512 * 1024;
 
 export const EthCallObject = z.object({
   from: EthAddress.optional(),
@@ -79,6 +83,8 @@ export const ethMethodParams = {
     z.tuple([z.literal('logs'), EthLogFilter.optional()]),
   ]),
   eth_unsubscribe: z.tuple([z.string().max(66)]),
+  /** keel: the stored blob sidecars of a block (within the retention window). */
+  blobSidecars: z.tuple([z.union([EthBlockTag, EthHash])]),
 } as const;
 
 export type EthMethodName = keyof typeof ethMethodParams;

@@ -3,6 +3,16 @@ import './polyfill.ts';
 
 export { LedgerApp, type LedgerAppOptions } from './app/ledgerApp.ts';
 export { decodePayload, encodePayload, type Payload } from './app/payload.ts';
+export { createBlobMetrics } from './blobs/metrics.ts';
+export {
+  type BlobAdmission,
+  BlobPool,
+  type BlobPoolOptions,
+  type BlobSidecar,
+  defaultBlobPoolOptions,
+  verifySidecar,
+} from './blobs/pool.ts';
+export { BlobStore, decodeRecord, encodeRecord, sidecarToJSON } from './blobs/store.ts';
 export {
   Devnet,
   type DevnetNode,
@@ -50,6 +60,7 @@ export { decodeHello, encodeHello, type Hello } from './net/hello.ts';
 export { inputPenalty, Network } from './net/network.ts';
 export { defaultPeerManagerOptions, PeerManager, Penalty } from './net/peers.ts';
 export { ChainNode, type ChainNodeOptions } from './node.ts';
+export { CLIENT_VERSION, EthRpc, SUGGESTED_PRIORITY_FEE } from './rpc/eth/handlers.ts';
 export { RpcServer } from './rpc/server.ts';
 export {
   createSnapshot,

@@ -16,20 +16,27 @@ import {
   withVerifyMemo,
 } from '@keel/consensus';
 import { type BlsBackend, ecvrfELL2 } from '@keel/crypto';
+import { type KzgBackend, loadKzgBackend } from '@keel/crypto/kzg';
 import {
+  type BlobTxParts,
   type BlockResult,
   createLedger,
   ethBlockToJSON,
   type Ledger,
   loadStateFromStore,
   receiptToJSON,
+  splitBlobNetworkForm,
   stateRoot,
   stateToKvOps,
   stateWritesToKvOps,
+  txSender,
 } from '@keel/ledger';
 import { bytesToHex, hexToBytes, type Logger, nullLogger } from '@keel/util';
 import { LedgerApp } from './app/ledgerApp.ts';
 import type { Payload } from './app/payload.ts';
+import { createBlobMetrics } from './blobs/metrics.ts';
+import { BlobPool, type BlobPoolOptions, type BlobSidecar, verifySidecar } from './blobs/pool.ts';
+import { BlobStore } from './blobs/store.ts';
 import { ChainNodeError, ChainNodeErrorCode } from './errors.ts';
 import type { Genesis, ValidatorKeys } from './genesis.ts';
 import { Mempool, type MempoolOptions } from './mempool/mempool.ts';
@@ -65,7 +72,15 @@ export interface ChainNodeOptions {
   readonly logger?: Logger;
   /** The ledger instance (the one the genesis was built with). */
   readonly ledger?: Ledger;
+  /** KZG for blob sidecars; default: loaded on the first blob transaction (`auto`). */
+  readonly kzg?: KzgBackend;
+  readonly blobPool?: Partial<BlobPoolOptions>;
+  /** Blocks a committed sidecar is kept for (default 131,072). */
+  readonly blobRetentionBlocks?: number;
 }
+
+/** Gossip tag of a blob transaction's network form (the tx topic carries both kinds). */
+const BLOB_GOSSIP_TAG = 0x42;
 
 interface FinalitySample {
   readonly height: number;
@@ -93,6 +108,12 @@ export class ChainNode {
   readonly chainId: string;
   readonly genesisHash: Uint8Array;
   app!: LedgerApp;
+  readonly blobPool: BlobPool;
+  blobStore!: BlobStore;
+  readonly blobMetrics: ReturnType<typeof createBlobMetrics>;
+  private kzg: Promise<KzgBackend> | null = null;
+  private blobRejected = 0;
+  private blobPruned = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private housekeeping: ReturnType<typeof setInterval> | null = null;
   private viewStartedAt = 0;
@@ -112,6 +133,8 @@ export class ChainNode {
     this.chainId = o.genesis.file.chainId;
     this.genesisHash = o.genesis.hash;
     this.ledger = o.ledger ?? createLedger();
+    this.blobPool = new BlobPool(o.blobPool);
+    this.blobMetrics = createBlobMetrics(this.metrics.registry);
     this.validators = new ValidatorSet(o.genesis.validators, withVerifyMemo(o.bls), {
       verifyProofOfPossession: (pk, pop) => o.bls.popVerify(pk, pop),
     });
@@ -126,6 +149,7 @@ export class ChainNode {
     this.store = new ChainStore(join(o.datadir, 'db'));
     this.store.checkGenesis(bytesToHex(this.genesisHash));
     this.peers.load(this.store.peers());
+    this.blobStore = new BlobStore(join(o.datadir, 'blobs'), o.blobRetentionBlocks);
     let tip = this.store.committed();
     if (!tip) {
       this.store.initGenesis(stateToKvOps(o.genesis.state), bytesToHex(this.genesisHash));
@@ -153,6 +177,7 @@ export class ChainNode {
       blockByHash: (h) => this.consensus?.blocks.get(h)?.block ?? null,
       onApplied: (b, h, p, r) => this.onApplied(b, h, p, r),
       logger: this.log,
+      blobSidecarKnown: (h) => this.blobPool.has(h),
     });
     this.mempool = new Mempool(
       o.mempool ?? {},
@@ -251,6 +276,7 @@ export class ChainNode {
     // libp2p waits for streams to close politely; a stuck peer must not hold up shutdown.
     await Promise.race([this.network?.stop(), new Promise((r) => setTimeout(r, 3000).unref())]);
     const t2 = Date.now();
+    await this.blobStore?.close();
     if (this.store) {
       await this.store.putPeers(this.peers.records(Date.now()));
       await this.store.close();
@@ -261,6 +287,10 @@ export class ChainNode {
   private tick(): void {
     const now = Date.now();
     this.mempool.expire(now);
+    // sidecars whose canonical transaction left the mempool (evicted, expired, replaced)
+    for (const h of this.blobPool.hashes()) if (!this.mempool.has(h)) this.blobPool.remove(h);
+    this.blobMetrics.poolTxs.set(this.blobPool.size);
+    this.blobMetrics.poolBlobs.set(this.blobPool.blobs);
     this.metrics.mempoolSize.set(this.mempool.size);
     this.metrics.mempoolBytes.set(this.mempool.sizeBytes);
     this.metrics.peers.set(this.network.connectedPeers().length);
@@ -395,6 +425,13 @@ export class ChainNode {
 
   private onGossipTx(peer: string, raw: Uint8Array): void {
     if (!this.peers.allowTx(peer, Date.now())) return;
+    if (raw[0] === BLOB_GOSSIP_TAG) {
+      this.submitBlobTx(raw.subarray(1), false).catch((err) => {
+        if ((err as { code?: string }).code === ChainNodeErrorCode.INVALID_TX)
+          this.peers.adjust(peer, Penalty.invalidMessage, Date.now());
+      });
+      return;
+    }
     try {
       this.mempool.addRaw(raw, Date.now());
     } catch (err) {
@@ -411,7 +448,99 @@ export class ChainNode {
     return r;
   }
 
+  private kzgBackend(): Promise<KzgBackend> {
+    this.kzg ??= this.o.kzg ? Promise.resolve(this.o.kzg) : loadKzgBackend('auto');
+    return this.kzg;
+  }
+
+  /**
+   * Admits a blob transaction in its network form: structure, versioned hashes and the batch
+   * KZG check of its sidecar, the blob pool's rules, then its canonical form into the mempool
+   * (the ledger's checks); gossiped with its sidecar. Throws ChainNodeError (INVALID_TX for a
+   * bad sidecar or encoding: a peer sending it is penalized).
+   */
+  async submitBlobTx(raw: Uint8Array, publish = true): Promise<{ hash: string; status: string }> {
+    const t0 = performance.now();
+    try {
+      let parts: BlobTxParts;
+      try {
+        parts = splitBlobNetworkForm(raw);
+      } catch (e) {
+        throw new ChainNodeError(ChainNodeErrorCode.INVALID_TX, (e as Error).message);
+      }
+      const hashHex = bytesToHex(parts.hash);
+      if (this.blobPool.has(hashHex)) return { hash: hashHex, status: 'known' };
+      verifySidecar(await this.kzgBackend(), parts);
+      // Already committed (the block outran the gossiped sidecar): keep the sidecar.
+      if (await this.storeLateSidecar(hashHex, parts)) return { hash: hashHex, status: 'known' };
+      let fromHex: string;
+      try {
+        fromHex = bytesToHex(txSender(parts.wrapped).from);
+      } catch (e) {
+        throw new ChainNodeError(ChainNodeErrorCode.INVALID_TX, (e as Error).message);
+      }
+      const r = this.blobPool.add(parts, fromHex);
+      try {
+        this.mempool.addRaw(parts.wrapped, Date.now());
+      } catch (e) {
+        this.blobPool.remove(hashHex);
+        if (await this.storeLateSidecar(hashHex, parts)) return { hash: hashHex, status: 'known' };
+        throw e;
+      }
+      if (publish) {
+        const msg = new Uint8Array(raw.length + 1);
+        msg[0] = BLOB_GOSSIP_TAG;
+        msg.set(raw, 1);
+        this.network.publishTx(msg);
+      }
+      this.blobMetrics.admission.observe((performance.now() - t0) / 1000);
+      return { hash: hashHex, status: r.status };
+    } catch (e) {
+      this.blobMetrics.rejected.set(++this.blobRejected);
+      throw e;
+    }
+  }
+
+  /** Stores a verified sidecar whose transaction is committed already; false if it is not. */
+  private async storeLateSidecar(hashHex: string, p: BlobTxParts): Promise<boolean> {
+    const rc = this.store.receipt(hashHex);
+    if (!rc?.eth) return false;
+    if (this.blobStore.heightOf(hashHex) === null) {
+      await this.blobStore.put(rc.height, [
+        {
+          txHash: hashHex,
+          versionedHashes: p.versionedHashes,
+          blobs: p.blobs,
+          commitments: p.commitments,
+          proofs: p.proofs,
+        },
+      ]);
+    }
+    return true;
+  }
+
+  private storeSidecars(height: number, r: BlockResult): void {
+    const sidecars: BlobSidecar[] = [];
+    for (const rc of r.receipts) {
+      if (rc.eth?.type !== 3) continue;
+      const s = this.blobPool.remove(bytesToHex(rc.txHash));
+      if (s) sidecars.push(s);
+    }
+    const store = this.blobStore;
+    void store
+      .put(height, sidecars)
+      .then(() => store.prune(height))
+      .then((n) => {
+        this.blobPruned += n;
+        this.blobMetrics.pruned.set(this.blobPruned);
+        this.blobMetrics.stored.set(store.stored);
+        if (store.storedBytes > 0) this.blobMetrics.ratio.set(store.rawBytes / store.storedBytes);
+      })
+      .catch((err) => this.log.error({ err: String(err), height }, 'blob store write failed'));
+  }
+
   private onApplied(block: Block, hash: Uint8Array, p: Payload, r: BlockResult): void {
+    this.storeSidecars(block.height, r);
     const now = Date.now();
     const receipts = r.receipts.map((rc, index) => ({
       ...receiptToJSON(rc),

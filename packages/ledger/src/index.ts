@@ -1,6 +1,7 @@
 // @keel/ledger: the BFT chain's ledger — transactions, accounts, staking, applyBlock through
 // @keel/runtime, state commitment with proofs.
 export { InvalidTxError, LedgerError, LedgerErrorCode, TxRejectReason } from './errors.ts';
+export { type BlobTxParts, isBlobNetworkForm, splitBlobNetworkForm } from './evm/blobs.ts';
 export {
   coinbaseOf,
   type EthBlockView,
@@ -24,6 +25,8 @@ export {
   type EthReceiptJSON,
   ethBlockToJSON,
   ethReceiptToJSON,
+  ethTxToJSON,
+  nextBlobBaseFee,
 } from './evm/json.ts';
 export {
   type EvmHead,

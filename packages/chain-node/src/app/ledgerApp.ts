@@ -26,6 +26,8 @@ export interface LedgerAppOptions {
   readonly blockByHash: (hashHex: string) => Block | null;
   readonly onApplied: (block: Block, hash: Uint8Array, payload: Payload, r: BlockResult) => void;
   readonly logger: Logger;
+  /** Whether the blob pool holds (verified) the sidecar of a blob transaction. */
+  readonly blobSidecarKnown?: (hashHex: string) => boolean;
 }
 
 interface Executed {
@@ -62,11 +64,11 @@ export class LedgerApp implements App {
         v.reason === 'malformed' ? ChainNodeErrorCode.INVALID_TX : ChainNodeErrorCode.TX_REJECTED;
       throw new ChainNodeError(code, v.error.message, { reason: v.reason });
     }
-    if (v.ethType === 3) {
+    if (v.ethType === 3 && !this.o.blobSidecarKnown?.(bytesToHex(v.txHash))) {
       // The network form with the sidecar (blobs, commitments, proofs) is not served yet.
       throw new ChainNodeError(
         ChainNodeErrorCode.TX_REJECTED,
-        'blob transactions (type 3) are not accepted by this node yet: no blob pool',
+        'a blob transaction (type 3) needs its sidecar: send the network form (0x03 ‖ rlp([tx, blobs, commitments, proofs]))',
         { reason: 'blob_unsupported' },
       );
     }

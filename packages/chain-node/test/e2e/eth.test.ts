@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Devnet } from '@keel/chain-node';
 import { loadBlsBackend } from '@keel/crypto';
+import { loadKzgBackend } from '@keel/crypto/kzg';
 import { tempDir } from '@keel/test-utils';
 import { ethers } from 'ethers';
 import {
@@ -13,6 +14,7 @@ import {
   http,
   parseEventLogs,
   serializeTransaction,
+  toHex,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { WebSocket } from 'ws';
@@ -38,7 +40,7 @@ async function rpc(
  * compiled by solc, transfers, reads balances and Transfer logs and waits for receipts; ethers
  * does the same with a second contract; plus raw checks of subscriptions and error codes.
  */
-describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 180_000 }, () => {
+describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 300_000 }, () => {
   const dir = tempDir('keel-eth-e2e-');
   let devnet: Devnet;
   let url: string;
@@ -62,7 +64,8 @@ describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 180_00
     });
     await devnet.setup();
     devnet.startAll();
-    await devnet.waitReady(60_000);
+    // 4 processes starting on 2 shared cores: slow when the machine is busy
+    await devnet.waitReady(150_000);
     await devnet.waitForHeight(2, 60_000);
     url = devnet.nodes[0]!.rpcUrl;
     chain = defineChain({
@@ -227,6 +230,56 @@ describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 180_00
       () => (points.connect(alice) as ethers.Contract).getFunction('mint')(alice.address, 1n),
       (e: Error) => /only owner/.test(e.message),
     );
+  });
+
+  it('blob transactions round-trip: KZG-checked admission, inclusion, the sidecar served by block', async () => {
+    const kzg = await loadKzgBackend('auto');
+    const account = privateKeyToAccount(devnet.init.ethAccounts[3]!.privateKey as Hex);
+    const blob = new Uint8Array(131_072);
+    for (let i = 0; i < 4096; i++) blob[i * 32 + 7] = (i * 7) & 0xff;
+    const pub = createPublicClient({ chain, transport: http(url), pollingInterval: 200 });
+    const nonce = await pub.getTransactionCount({ address: account.address, blockTag: 'pending' });
+    const raw = await account.signTransaction({
+      chainId: 1337,
+      type: 'eip4844',
+      nonce,
+      to: account.address,
+      gas: 21_000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 1n,
+      maxFeePerBlobGas: 10n,
+      blobs: [toHex(blob)],
+      kzg: {
+        blobToKzgCommitment: (b) => kzg.blobToKzgCommitment(b),
+        computeBlobKzgProof: (b, c) => kzg.computeBlobKzgProof(b, c),
+      },
+    });
+    // a sidecar whose blob does not match its proof is refused
+    const tampered = `${raw.slice(0, raw.length - 300)}${raw.slice(raw.length - 300).replace(/[0-9a-f]/, (c) => (c === '0' ? '1' : '0'))}`;
+    const bad = await rpc(url, 'eth_sendRawTransaction', [tampered]);
+    assert.equal(bad.error?.code, -32000);
+    const hash = (await rpc(url, 'eth_sendRawTransaction', [raw])).result as Hex;
+    assert.match(hash, /^0x[0-9a-f]{64}$/);
+    const rc = await pub.waitForTransactionReceipt({ hash, timeout: 30_000 });
+    assert.equal(rc.status, 'success');
+    assert.equal(rc.type, 'eip4844');
+    assert.equal(rc.blobGasUsed, 131_072n);
+    const side = (await rpc(url, 'blobSidecars', [toHex(rc.blockNumber)])).result as {
+      transactionHash: string;
+      blob: string;
+      kzgCommitment: string;
+    }[];
+    assert.equal(side.length, 1);
+    assert.equal(side[0]!.transactionHash, hash);
+    assert.equal(side[0]!.blob, toHex(blob));
+    // another node got the sidecar by gossip and stored it too
+    let other: unknown[] = [];
+    for (let i = 0; i < 100 && other.length === 0; i++) {
+      const r = await rpc(devnet.nodes[3]!.rpcUrl, 'blobSidecars', [rc.blockHash]);
+      other = (r.result ?? []) as unknown[];
+      if (other.length === 0) await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.equal(other.length, 1);
   });
 
   it('streams newHeads and logs over WebSocket (eth_subscribe)', async () => {

@@ -19,6 +19,7 @@ import {
   getEvmAccount,
   getEvmCode,
   getEvmStorage,
+  isBlobNetworkForm,
   nextBaseFee,
   nextBlobBaseFee,
   wrapEthTx,
@@ -26,6 +27,7 @@ import {
 import { bytesToHex, hexToBytes, isKeelError } from '@keel/util';
 import type { WebSocket } from 'ws';
 import { decodePayload } from '../../app/payload.ts';
+import { sidecarToJSON } from '../../blobs/store.ts';
 import type { ChainNode } from '../../node.ts';
 import type { StoredReceipt } from '../../storage/store.ts';
 
@@ -89,7 +91,7 @@ export class EthRpc {
       };
     }
     try {
-      return { result: this.dispatch(method as EthMethodName, v.data as unknown[], ctx) };
+      return { result: await this.dispatch(method as EthMethodName, v.data as unknown[], ctx) };
     } catch (e) {
       if (e instanceof EthRpcFailure)
         return {
@@ -242,6 +244,32 @@ export class EthRpc {
     return nextBaseFee(head, this.node.ledger.params);
   }
 
+  private async sendRaw(raw: Uint8Array): Promise<string> {
+    if (raw.length === 0) throw fail('empty transaction', EthRpcErrorCode.INVALID_PARAMS);
+    try {
+      if (isBlobNetworkForm(raw)) return `0x${(await this.node.submitBlobTx(raw)).hash}`;
+      this.node.submitTx(wrapEthTx(raw));
+    } catch (e) {
+      if (isKeelError(e)) throw fail(e.message);
+      throw e;
+    }
+    return `0x${bytesToHex(keccak256(raw))}`;
+  }
+
+  private blobSidecars(ref: string): unknown {
+    let h: number | undefined;
+    if (/^0x[0-9a-fA-F]{64}$/.test(ref)) {
+      const hash = ref.slice(2).toLowerCase();
+      h = this.node.store.heightOfEth(hash) ?? undefined;
+    } else h = this.height(ref);
+    if (h === undefined) return null;
+    if (h < this.head() - this.node.blobStore.retentionBlocks)
+      throw fail(
+        `sidecars of block ${h} are pruned (retention ${this.node.blobStore.retentionBlocks} blocks)`,
+      );
+    return this.node.blobStore.byBlock(h).flatMap(sidecarToJSON);
+  }
+
   private dispatch(method: EthMethodName, p: unknown[], ctx: { ws: WebSocket | null }): unknown {
     switch (method) {
       case 'eth_chainId':
@@ -312,17 +340,10 @@ export class EthRpc {
       }
       case 'eth_feeHistory':
         return this.feeHistory(p);
-      case 'eth_sendRawTransaction': {
-        const raw = hexToBytes((p[0] as string).slice(2));
-        if (raw.length === 0) throw fail('empty transaction', EthRpcErrorCode.INVALID_PARAMS);
-        try {
-          this.node.submitTx(wrapEthTx(raw));
-        } catch (e) {
-          if (isKeelError(e)) throw fail(e.message);
-          throw e;
-        }
-        return `0x${bytesToHex(keccak256(raw))}`;
-      }
+      case 'eth_sendRawTransaction':
+        return this.sendRaw(hexToBytes((p[0] as string).slice(2)));
+      case 'blobSidecars':
+        return this.blobSidecars(p[0] as string);
       case 'eth_getTransactionByHash':
         return this.txByHash(p[0] as string);
       case 'eth_getTransactionReceipt': {

@@ -22,9 +22,13 @@ interface BcoinScriptError {
 }
 interface BcoinTx {
   inputs: Array<{ script: unknown; witness: unknown }>;
+  verify(view: unknown, flags: number): boolean;
+  checkSanity(): [boolean, string, number];
 }
 interface BcoinLib {
   TX: { fromRaw(b: Buffer): BcoinTx };
+  CoinView: new () => { addCoin(c: unknown): unknown };
+  Coin: { fromOptions(o: Record<string, unknown>): unknown };
   Script: {
     fromRaw(b: Buffer): unknown;
     verify(
@@ -45,6 +49,18 @@ export interface Bcoin {
   readonly native: boolean;
   /** 'OK' or bcoin's ScriptError code (Core's names). */
   verify(tx: Transaction, index: number, spent: TxOut, flags: number): string;
+  /** bcoin's whole-transaction verifier (`tx.verify(view, flags)`) over these spent outputs. */
+  verifyTx(raw: Uint8Array, spent: readonly Prevout[], flags: number): boolean;
+  /** bcoin's CheckTransaction (`tx.checkSanity()`): 'OK' or its reject reason. */
+  checkSanity(raw: Uint8Array): string;
+}
+
+export interface Prevout {
+  /** Internal byte order. */
+  txid: Uint8Array;
+  vout: number;
+  value: bigint;
+  scriptPubKey: Uint8Array;
 }
 
 /** bcoin, or a precise reason why it cannot be loaded. */
@@ -63,6 +79,8 @@ export function loadBcoin(): Bcoin | string {
   const lib: BcoinLib = {
     TX: req('./lib/primitives/tx.js'),
     Script: req('./lib/script/script.js'),
+    CoinView: req('./lib/coins/coinview.js'),
+    Coin: req('./lib/primitives/coin.js'),
   };
   return {
     where: dir,
@@ -80,6 +98,28 @@ export function loadBcoin(): Bcoin | string {
         if (err.type === 'ScriptError') return err.code;
         throw e;
       }
+    },
+    verifyTx(raw, spent, flags) {
+      const btx = lib.TX.fromRaw(Buffer.from(raw));
+      const view = new lib.CoinView();
+      for (const p of spent) {
+        view.addCoin(
+          lib.Coin.fromOptions({
+            version: 1,
+            height: 1,
+            value: Number(p.value),
+            script: lib.Script.fromRaw(Buffer.from(p.scriptPubKey)),
+            coinbase: false,
+            hash: Buffer.from(p.txid),
+            index: p.vout,
+          }),
+        );
+      }
+      return btx.verify(view, flags);
+    },
+    checkSanity(raw) {
+      const [ok, reason] = lib.TX.fromRaw(Buffer.from(raw)).checkSanity();
+      return ok ? 'OK' : reason;
     },
   };
 }

@@ -1,3 +1,5 @@
+import { EvmError, EvmErrorCode } from './errors.ts';
+
 /**
  * Fork parameters as data. The VM reads every fork-dependent rule from here; Shanghai is kept
  * for the blockchain tests' withdrawals (EIP-4895), state tests run Cancun only.
@@ -52,7 +54,19 @@ export const CANCUN: ForkParams = {
 };
 
 /** EIP-4844 `fake_exponential`: factor * e^(numerator / denominator), in integers. */
+/** Largest numerator/denominator `fakeExponential` accepts (e^4096 is beyond any balance). */
+export const MAX_EXPONENT_RATIO = 4096n;
+
 export function fakeExponential(factor: bigint, numerator: bigint, denominator: bigint): bigint {
+  // The series runs ~e·numerator/denominator terms: a crafted header (e.g. a genesis with
+  // excessBlobGas 2^63) would loop for days. Past e^4096 (> 2^5900) no fee can be paid anyway.
+  if (denominator <= 0n || numerator < 0n || numerator > MAX_EXPONENT_RATIO * denominator) {
+    throw new EvmError(
+      EvmErrorCode.BLOCK_INVALID,
+      `fake_exponential out of range: numerator ${numerator} / denominator ${denominator} exceeds ${MAX_EXPONENT_RATIO}`,
+      { numerator: numerator.toString(), denominator: denominator.toString() },
+    );
+  }
   let i = 1n;
   let output = 0n;
   let acc = factor * denominator;

@@ -95,3 +95,15 @@ test('EIP-4844 blob base fee steps from 1 to 2 at excess 2314058', () => {
   assert.equal(blobBaseFee(CANCUN, 2_314_058n), 2n);
   assert.equal(blobBaseFee(CANCUN, 10n * 1024n * 1024n), 23n);
 });
+
+test('fake_exponential refuses a ratio past e^4096 at once instead of looping for days', () => {
+  const t0 = performance.now();
+  assert.throws(
+    () => fakeExponential(1n, 2n ** 63n, 3_338_477n),
+    (e: unknown) => (e as { code?: string }).code === 'ERR_EVM_BLOCK_INVALID',
+  );
+  assert.throws(() => blobBaseFee(CANCUN, 2n ** 63n), /fake_exponential out of range/);
+  assert.ok(performance.now() - t0 < 1000);
+  // The largest accepted ratio still computes (a huge but finite fee).
+  assert.ok(fakeExponential(1n, 4096n, 1n) > 2n ** 5900n);
+});

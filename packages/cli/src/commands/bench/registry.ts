@@ -63,6 +63,11 @@ export const benches: Readonly<
       'verkle: 256-point MSM, inserts/s and commit at 10k/100k keys, Kaustinen witness size and stateless verify, 2,000-opening multiproof verify; anchor: verkle-cryptography-wasm in the same run',
     load: () => import('@keel/verkle/bench').then((m) => m.main),
   },
+  blobs: {
+    description:
+      'EIP-4844 blobs: sidecar verification blobs/s (c-kzg, anchor node-eth-kzg), blob pool admission p50/p95 at 10k pending',
+    load: () => import('@keel/chain-node/bench-blobs').then((m) => m.main),
+  },
   devnet: {
     description: '4 validators on loopback under transfer load: sustained tx/s, finality p50/p95',
     load: () => import('@keel/chain-node/bench').then((m) => m.main),

@@ -7,6 +7,17 @@ export {
 } from './authority.ts';
 export { StratumNodeError, StratumNodeErrorCode } from './errors.ts';
 export {
+  type JdcTemplateSource,
+  JobDeclaratorClient,
+  type JobDeclaratorClientOptions,
+} from './jd/client.ts';
+export {
+  JdError,
+  type JdMempool,
+  JobDeclaratorServer,
+  type JobDeclaratorServerOptions,
+} from './jd/server.ts';
+export {
   type AuxChainConfig,
   type AuxChainStats,
   type AuxContext,

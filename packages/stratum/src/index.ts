@@ -124,6 +124,13 @@ export {
 } from './codec/messages.ts';
 export { bigIntToU256, u256ToBigInt } from './codec/u256.ts';
 export { StratumError, StratumErrorCode } from './errors.ts';
+export {
+  type DeclaredCoinbase,
+  declaredCoinbaseParts,
+  parseDeclaredCoinbase,
+  poolCoinbaseOutputs,
+  valuePaidTo,
+} from './jd/declaration.ts';
 export { ShareAckBatcher } from './mining/acks.ts';
 export { assembleBlock, blockCoinbase, solutionFromShare } from './mining/block.ts';
 export {

@@ -37,7 +37,7 @@ export class JobManager {
   private liveTemplate: NewTemplate | undefined;
 
   constructor(
-    private readonly payoutScript: Uint8Array,
+    public payoutScript: Uint8Array,
     private readonly events: JobEvents,
     private readonly log: Logger,
     /** Merge mining: the aux work whose commitment goes into each new job's coinbase. */

@@ -98,6 +98,8 @@ export interface ShareEvent {
   /** Header hash (internal byte order). */
   readonly hash: Uint8Array;
   readonly job: MiningJob;
+  /** The hash meets the network target. */
+  readonly block: boolean;
 }
 
 /** What the pool asks its Job Declarator Server about a SetCustomMiningJob. */
@@ -336,6 +338,11 @@ export class Pool extends EventEmitter implements Startable {
     for (const s of [...this.sessions]) s.downstream.close('upstream extranonce space changed');
   }
 
+  /** The scriptPubKey later jobs pay (a JDC learns it from its JDS's token). */
+  setPayoutScript(script: Uint8Array): void {
+    this.jobs.payoutScript = script;
+  }
+
   /** A channel got a SetTarget: its next job carries it (jobs keep their own target). */
   targetChanged(): void {
     this.targetsChanged = true;
@@ -459,6 +466,7 @@ export class Pool extends EventEmitter implements Startable {
             : ch.extranoncePrefix,
           hash: verdict.hash,
           job,
+          block: verdict.class === 'block',
         } satisfies ShareEvent);
       }
     }

@@ -26,6 +26,7 @@ import {
   type Block,
   blockHash,
   computeMerkleRoot,
+  decodeBlock,
   decodeTransaction,
   encodeBlock,
   encodeTransaction,
@@ -33,6 +34,7 @@ import {
   type OutPoint,
   type Transaction,
   txid,
+  wtxid,
 } from '@keel/bitcoin/primitives';
 import { sha256d } from '@keel/crypto/hashes';
 import { nobleSecp256k1, type Secp256k1Backend } from '@keel/crypto/secp256k1';
@@ -47,7 +49,7 @@ import {
   type TemplateProvider,
   targetToU256,
 } from '@keel/stratum';
-import { concatBytes, equalBytes, type Logger, nullLogger } from '@keel/util';
+import { bytesToHex, concatBytes, equalBytes, type Logger, nullLogger } from '@keel/util';
 import { StratumNodeError, StratumNodeErrorCode } from '../errors.ts';
 
 export interface RegtestSourceOptions {
@@ -193,7 +195,32 @@ export class RegtestTemplateSource implements TemplateProvider {
       },
       txs: [coinbase, ...stored.txs],
     });
-    const height = stored.height;
+    return this.acceptBlock(block);
+  }
+
+  /**
+   * A whole serialized block (a Job Declaration custom job, or a peer's): full validation on the
+   * tip, then it extends the chain like a solved template.
+   */
+  async submitBlock(bytes: Uint8Array): Promise<SubmitResult> {
+    let block: Block;
+    try {
+      block = decodeBlock(bytes);
+    } catch (e) {
+      return { accepted: false, reason: `bad-block-encoding: ${(e as Error).message}` };
+    }
+    const hash = blockHash(block.header);
+    if (this.headers.some((h) => equalBytes(h.hash, hash))) {
+      return { accepted: false, reason: 'duplicate' };
+    }
+    if (!equalBytes(block.header.prevBlock, this.tip.hash)) {
+      return { accepted: false, reason: 'prev-blk-not-found' };
+    }
+    return this.acceptBlock(block);
+  }
+
+  private acceptBlock(block: Block): SubmitResult {
+    const height = this.tip.height + 1;
     const r = validateBlock(block, this.view, {
       params: this.params,
       height,
@@ -215,15 +242,55 @@ export class RegtestTemplateSource implements TemplateProvider {
       hash,
     });
     this.blocks.push({ height, hash, block: encodeBlock(block) });
-    const included = new Set(stored.txs);
+    const included = new Set(block.txs.slice(1).map((t) => bytesKey(txid(t))));
     for (let i = this.mempool.length - 1; i >= 0; i--)
-      if (included.has(this.mempool[i]!)) this.mempool.splice(i, 1);
+      if (included.has(bytesKey(txid(this.mempool[i]!)))) this.mempool.splice(i, 1);
     this.log.info({ height }, 'block accepted');
     this.current = this.buildTemplate(true);
     for (const l of this.listeners) l.onNewTemplate(this.current.template);
     const p = this.prevHashFor(this.current);
     for (const l of this.listeners) l.onSetNewPrevHash(p);
     return { accepted: true, blockHash: hash, height };
+  }
+
+  /** Job Declaration: a mempool transaction by wtxid (internal byte order), serialized. */
+  transactionByWtxid(id: Uint8Array): Uint8Array | undefined {
+    const tx = this.mempool.find((t) => equalBytes(wtxid(t), id));
+    return tx ? encodeTransaction(tx) : undefined;
+  }
+
+  /**
+   * Job Declaration policy: would these transactions, in this order, make a valid block on the
+   * tip (inputs exist and are unspent, scripts, amounts, weight and sigops)? `undefined` = yes,
+   * else the consensus reason.
+   */
+  checkTransactions(txs: readonly Uint8Array[]): string | undefined {
+    let decoded: Transaction[];
+    try {
+      decoded = txs.map((t) => decodeTransaction(t));
+    } catch (e) {
+      return `bad-txns-encoding: ${(e as Error).message}`;
+    }
+    const height = this.tip.height + 1;
+    const trial: Block = {
+      header: {
+        version: 0x20000000,
+        prevBlock: this.tip.hash,
+        merkleRoot: new Uint8Array(32),
+        time: this.nextTime(),
+        bits: this.tip.bits,
+        nonce: 0,
+      },
+      txs: [],
+    };
+    trial.txs = [this.trialCoinbase(height, decoded), ...decoded];
+    const r = validateBlock(fillRoots(trial), new OverlayCoinView(this.view), {
+      params: this.params,
+      height,
+      checkPoW: false,
+      backend: this.backend,
+    });
+    return r.ok ? undefined : `${r.reason}${r.detail ? ` (${r.detail})` : ''}`;
   }
 
   private nextTime(): number {
@@ -363,4 +430,8 @@ class OverlayCoinView implements CoinView {
     }
     return c;
   }
+}
+
+function bytesKey(b: Uint8Array): string {
+  return bytesToHex(b);
 }

@@ -78,7 +78,7 @@ function benchTree(h: BenchHarness, w: VerkleOracle | undefined, n: number): voi
     unit: 'ops/s',
   });
   const metric = `commit after ${n} inserts (root from scratch)`;
-  if (w === undefined || n > 100_000) {
+  if (w === undefined || n > 10_000) {
     h.report({ bench: B, metric, value: commitMs, unit: 'ms' });
     return;
   }

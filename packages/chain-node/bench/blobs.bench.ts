@@ -52,7 +52,7 @@ function filler(i: number): BlobTxParts {
   return {
     wrapped: new Uint8Array([0x45]),
     hash: new Uint8Array(createHash('sha256').update(`fill${i}`).digest()),
-    nonce: 0n,
+    nonce: BigInt(Math.floor(i / 1000)),
     maxFeePerGas: 10n ** 10n,
     maxFeePerBlobGas: 1n,
     versionedHashes: [new Uint8Array(32)],

@@ -97,7 +97,8 @@ export function commitToPoly(scalars: readonly bigint[]): Element {
   }
   for (let i = 0; i < n; i++) {
     const s = scalars[i]!;
-    if (s !== 0n) acc = addFixed(acc, i, s % FR_MODULUS);
+    const r = ((s % FR_MODULUS) + FR_MODULUS) % FR_MODULUS;
+    if (r !== 0n) acc = addFixed(acc, i, r);
   }
   return acc;
 }

@@ -80,3 +80,53 @@ test('the root does not depend on insertion order or on interleaved deletes', ()
     { numRuns: 15 },
   );
 });
+
+test('a mutated witness is rejected with a verdict or a VerkleError, never accepted or crashed', async () => {
+  const {
+    VerkleTree: T,
+    createExecutionWitness,
+    encodeExecutionWitnessJSON,
+    checkExecutionWitnessPreState,
+  } = await import('../../src/index.ts');
+  const tree = new T();
+  const keys: Uint8Array[] = [];
+  for (let i = 0; i < 12; i++) {
+    const k = new Uint8Array(32).map((_, j) => (i * 37 + j * (i + 3)) & 0xff);
+    keys.push(k);
+    tree.insert(k, k);
+  }
+  const root = tree.rootCommitment();
+  const absent = new Uint8Array(32).fill(0xee);
+  const base = JSON.stringify(
+    encodeExecutionWitnessJSON(createExecutionWitness(tree, [...keys.slice(0, 3), absent])),
+  );
+  // Hex digits of the proof and of the current values. (A stem's digits are left alone: past
+  // the proven depth, an absence proof is just as valid for the mutated stem.)
+  const proofStart = base.indexOf('"verkleProof"');
+  const digits: number[] = [];
+  for (let i = 0; i < base.length; i++) {
+    if (!/[0-9a-f]/.test(base[i]!)) continue;
+    const open = base.lastIndexOf('"', i - 1);
+    if (base.slice(open + 1, open + 3) !== '0x' || i < open + 3) continue;
+    if (i > proofStart || base.slice(0, open).endsWith('"currentValue":')) digits.push(i);
+  }
+  fc.assert(
+    fc.property(fc.nat(digits.length - 1), fc.integer({ min: 1, max: 15 }), (pick, delta) => {
+      const at = digits[pick]!;
+      const d = ((Number.parseInt(base[at]!, 16) + delta) % 16).toString(16);
+      const mutated = base.slice(0, at) + d + base.slice(at + 1);
+      let verdict: boolean;
+      try {
+        verdict = checkExecutionWitnessPreState(
+          root,
+          decodeExecutionWitnessJSON(JSON.parse(mutated)),
+        ).valid;
+      } catch (e) {
+        assert.ok(e instanceof VerkleError, String(e));
+        return;
+      }
+      assert.equal(verdict, false, `accepted a witness mutated at ${at}`);
+    }),
+    { numRuns: 12 },
+  );
+});

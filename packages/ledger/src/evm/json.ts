@@ -1,5 +1,15 @@
+import { keccak256 } from '@keel/crypto/hashes';
+import {
+  blobBaseFee,
+  CANCUN,
+  calcExcessBlobGas,
+  decodeTransaction,
+  legacyChainId,
+} from '@keel/evm';
 import { bytesToHex } from '@keel/util';
 import type { EthBlockView, EthReceiptInfo } from './block.ts';
+import { txSenderAndNonce } from './ethTx.ts';
+import type { EvmHead } from './keys.ts';
 
 const h = (b: Uint8Array) => `0x${bytesToHex(b)}`;
 const q = (n: bigint | number) => `0x${n.toString(16)}`;
@@ -97,4 +107,56 @@ export function ethBlockToJSON(v: EthBlockView): EthBlockJSON {
     size: q(v.size),
     transactions: v.transactions.map(h),
   };
+}
+
+/** An Ethereum transaction in JSON-RPC form (without block fields), from its wrapped bytes. */
+export function ethTxToJSON(wrapped: Uint8Array): Record<string, unknown> {
+  const raw = wrapped.subarray(1);
+  const tx = decodeTransaction(raw);
+  const o: Record<string, unknown> = {
+    hash: h(keccak256(raw)),
+    type: q(tx.type),
+    // the sender through the ledger's recovery cache (txs met on admission or in a block)
+    from: h(
+      txSenderAndNonce(wrapped, () => ({ from: new Uint8Array(32), nonce: 0n })).from.slice(12),
+    ),
+    nonce: q(tx.nonce),
+    to: tx.to ? h(tx.to) : null,
+    value: q(tx.value),
+    input: h(tx.data),
+    gas: q(tx.gasLimit),
+    v: q(tx.v),
+    r: q(tx.r),
+    s: q(tx.s),
+  };
+  if (tx.type === 0) {
+    o.gasPrice = q(tx.gasPrice);
+    const id = legacyChainId(tx.v);
+    if (id !== undefined) o.chainId = q(id);
+  } else {
+    o.chainId = q(tx.chainId);
+    o.yParity = q(tx.v);
+    o.accessList = tx.accessList.map((e) => ({
+      address: h(e.address),
+      storageKeys: e.storageKeys.map(h),
+    }));
+    if (tx.type === 1) o.gasPrice = q(tx.gasPrice);
+    else {
+      o.maxFeePerGas = q(tx.maxFeePerGas);
+      o.maxPriorityFeePerGas = q(tx.maxPriorityFeePerGas);
+    }
+    if (tx.type === 3) {
+      o.maxFeePerBlobGas = q(tx.maxFeePerBlobGas);
+      o.blobVersionedHashes = tx.blobVersionedHashes.map(h);
+    }
+  }
+  return o;
+}
+
+/** The blob base fee of the block after `head` (EIP-4844). */
+export function nextBlobBaseFee(head: EvmHead): bigint {
+  return blobBaseFee(
+    CANCUN,
+    calcExcessBlobGas({ excessBlobGas: head.excessBlobGas, blobGasUsed: head.blobGasUsed }),
+  );
 }

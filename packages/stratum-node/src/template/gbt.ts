@@ -95,6 +95,11 @@ export class GbtTemplateSource implements TemplateProvider, Startable {
     this.rpc = new JsonRpcClient(o);
   }
 
+  /** The template's transactions, serialized (a JDC declaring it, or a TDP server). */
+  transactionData(templateId: bigint): readonly Uint8Array[] | undefined {
+    return this.held.get(templateId)?.txs;
+  }
+
   /** One JSON-RPC call to the node. */
   call(method: string, params: unknown[]): Promise<unknown> {
     return this.rpc.call(method, params);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { jdClientCommand } from './jdClient/index.ts';
 import { minerCommand } from './miner/index.ts';
 import { poolCommand } from './pool/index.ts';
 import { proxyCommand } from './proxy/index.ts';
@@ -13,5 +14,6 @@ export function stratumCommand(): Command {
     .addCommand(poolCommand())
     .addCommand(minerCommand())
     .addCommand(proxyCommand())
+    .addCommand(jdClientCommand())
     .addCommand(translatorCommand());
 }

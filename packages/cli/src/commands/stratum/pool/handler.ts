@@ -11,6 +11,7 @@ import {
 import {
   type AuxChainConfig,
   GbtTemplateSource,
+  JobDeclaratorServer,
   loadOrCreateAuthority,
   MergeMiningCoordinator,
   Pool,
@@ -124,11 +125,24 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
         logger: log.child({ mod: 'merge' }),
       })
     : undefined;
+  const payoutScript = o.payoutScript ? hexToBytes(o.payoutScript) : OP_TRUE_P2WSH;
+  const jds =
+    o.jdListen && regtest
+      ? new JobDeclaratorServer({
+          identity,
+          mempool: regtest,
+          payoutScript,
+          host: o.jdListen.host,
+          port: o.jdListen.port,
+          logger: log.child({ mod: 'jds' }),
+        })
+      : undefined;
   const pool = new Pool({
     ...(mm ? { mergeMining: mm } : {}),
+    ...(jds ? { customJobs: jds } : {}),
     identity,
     provider,
-    payoutScript: o.payoutScript ? hexToBytes(o.payoutScript) : OP_TRUE_P2WSH,
+    payoutScript,
     host: o.listen.host,
     port: o.listen.port,
     initialTarget,
@@ -153,6 +167,10 @@ export async function poolHandler(o: PoolCliOptions): Promise<number> {
       });
       await tdpServer.start();
       services.push(tdpServer);
+    }
+    if (jds) {
+      await jds.start();
+      services.push(jds);
     }
     if (mm) {
       await mm.start();

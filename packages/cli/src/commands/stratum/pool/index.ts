@@ -30,6 +30,10 @@ export function poolCommand(): Command {
       '--tdp-listen <host:port>',
       "also serve this pool's template source over TDP (e.g. the regtest chain)",
     )
+    .option(
+      '--jd-listen <host:port>',
+      'also run a Job Declarator Server here (with --regtest) and accept SetCustomMiningJob from JDCs',
+    )
     .option('--rpc-cookie <file>', 'RPC cookie file (user:password), e.g. ~/.bitcoin/.cookie')
     .option('--rpc-user <name>', 'RPC user name')
     .option('--rpc-password <pw>', 'RPC password')

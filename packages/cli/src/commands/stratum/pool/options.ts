@@ -13,6 +13,7 @@ export const poolOptionsSchema = z
     tdp: hostPort.optional(),
     tdpAuthorityKey: z.string().min(1).optional(),
     tdpListen: hostPort.optional(),
+    jdListen: hostPort.optional(),
     rpcCookie: z.string().min(1).optional(),
     rpcUser: z.string().optional(),
     rpcPassword: z.string().optional(),
@@ -38,6 +39,11 @@ export const poolOptionsSchema = z
       path: ['regtest'],
     },
   )
+  .refine((o) => o.jdListen === undefined || o.regtest, {
+    message:
+      '--jd-listen needs --regtest (the JDS checks declared transactions against that chain)',
+    path: ['jdListen'],
+  })
   .refine((o) => o.extranoncePrefixSize + o.extranonceSize <= 32, {
     message: '--extranonce-prefix-size + --extranonce-size must be ≤ 32 (B0_32)',
     path: ['extranonceSize'],

@@ -5,7 +5,7 @@
 // witness commitment, then per transaction spend its inputs in a CoinView, count sigop cost,
 // CheckTxInputs (maturity, values, fee), add its outputs, and finally verify every input
 // script synchronously (`tx.verify(view, flags)`; bcoin's worker pool is off, as in keel's
-// 1-thread run). The built copy comes from scripts/bcoin.mjs (cached in node_modules/.cache).
+// 1-thread run). The built copy comes from scripts/bcoin.mjs (cached in ~/.cache/keel).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A built copy of bcoin (../shared/peers/bcoin) for differential tests and same-run benchmark
 // anchors. The shared folder is read-only and its native modules (bcrypto, leveldown) are not
-// built, so we copy it to node_modules/.cache/keel-bcoin-<commit> and `npm rebuild` there once
+// built, so we copy it to $KEEL_CACHE/bcoin-<commit> (default ~/.cache/keel, outside node_modules
+// so that `npm ci` keeps it between CI runs on one machine) and `npm rebuild` there once
 // (~70 s; node-gyp uses the installed Node headers, nothing is downloaded). Concurrent callers
 // (tests, benches, other packages) wait on one lock directory; the copy is published with an
 // atomic rename, so a half-built copy is never seen.
@@ -19,6 +20,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,9 +40,10 @@ export function bcoinSource() {
   return candidates.find((p) => existsSync(join(p, 'lib/bcoin.js'))) ?? null;
 }
 
-/** The cache folder for the built copy (the same one packages/bitcoin-node/scripts/build-bcoin.mjs fills). */
+/** The cache folder for the built copy (packages/bitcoin-node/scripts/build-bcoin.mjs uses it too). */
 export function bcoinCacheDir() {
-  return join(repoRoot, 'node_modules/.cache', `keel-bcoin-${BCOIN_COMMIT}`);
+  const root = process.env.KEEL_CACHE || join(homedir(), '.cache', 'keel');
+  return join(root, `bcoin-${BCOIN_COMMIT}`);
 }
 
 const MARKER = '.keel-built';

@@ -70,7 +70,7 @@ export function loadBcoin(): Bcoin | string {
   if (!dir) {
     dir = bcoinSource();
     if (!dir)
-      return 'bcoin not found (../shared/peers/bcoin) and no built copy in node_modules/.cache';
+      return 'bcoin not found (../shared/peers/bcoin) and no built copy in the cache (~/.cache/keel)';
     // bcrypto reads this when first loaded: its JS code, no native binding needed
     process.env.NODE_BACKEND = 'js';
   }

@@ -5,6 +5,7 @@ import { bitcoinCommand } from './commands/bitcoin/index.ts';
 import { chainCommand } from './commands/chain/index.ts';
 import { conformanceCommand } from './commands/conformance/index.ts';
 import { contractCommand } from './commands/contract/index.ts';
+import { dashboardCommand } from './commands/dashboard/index.ts';
 import { devnetCommand } from './commands/devnet/index.ts';
 import { ethCommand } from './commands/eth/index.ts';
 import { stratumCommand } from './commands/stratum/index.ts';
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   program.addCommand(stratumCommand());
   program.addCommand(contractCommand());
   program.addCommand(devnetCommand());
+  program.addCommand(dashboardCommand());
   program.addCommand(ethCommand());
   return program;
 }

@@ -77,19 +77,19 @@ export function buildEpoch(
       }
     }
   }
+  // Keys new in this epoch must prove possession (older ones did when they were added).
   const pop = s.config.verifyProofOfPossession;
+  if (pop && previous) {
+    for (let i = previous.size; i < infos.length; i++) {
+      const v = infos[i]!;
+      if (!(v.proofOfPossession instanceof Uint8Array) || !pop(v.publicKey, v.proofOfPossession)) {
+        throw epochError(epoch, `adds validator ${i} without a valid proof of possession`);
+      }
+    }
+  }
   let validators: ValidatorSet;
   try {
-    validators = new ValidatorSet(infos, s.config.scheme, {
-      allowInactive: true,
-      ...(pop && previous
-        ? {
-            // Only keys new in this epoch need their proof checked (older ones were).
-            verifyProofOfPossession: (pk, proof) =>
-              infos.findIndex((v) => v.publicKey === pk) < previous.size || pop(pk, proof),
-          }
-        : {}),
-    });
+    validators = new ValidatorSet(infos, s.config.scheme, { allowInactive: true });
   } catch (e) {
     throw epochError(epoch, (e as Error).message);
   }

@@ -88,6 +88,9 @@ export function handleProposal(c: StepContext, from: number, m: ProposalMessage)
       if (list.length < 8) list.push({ from, message: m });
       s.pendingEpoch.set(e, list);
     } else reject(c, from, 'proposal: epoch set unknown', false);
+    // We are behind: fetch the chain below it, whose commits fix the sets we lack.
+    const parentKey = bytesToHex(b.parentHash);
+    if (!s.blocks.has(parentKey)) requestBlock(c, parentKey, from);
     return;
   }
   if (!ep.validators.isActive(b.proposer)) {

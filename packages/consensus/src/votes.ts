@@ -35,7 +35,13 @@ export function handleVote(c: StepContext, from: number, v: VoteMessage): void {
     reject(c, from, 'vote: malformed');
     return;
   }
-  if (v.view < s.view - 1 || s.formedQCViews.has(v.view)) return;
+  if (v.view < s.view - 1) return;
+  if (s.formedQCViews.has(v.view)) {
+    // The QC is done, but a late conflicting vote is still provable equivocation.
+    const first = s.votes.get(v.view)?.get(v.voter);
+    if (first && !equalBytes(first.blockHash, v.blockHash)) checkDoubleVote(c, v, first, ep);
+    return;
+  }
   if (v.view > s.view + FUTURE_VOTE_VIEWS) {
     reject(c, from, 'vote: too far ahead', false);
     return;

@@ -1,5 +1,6 @@
 import { BufferWriter, bytesToHex } from '@keel/util';
 import type { App } from '../app.ts';
+import { epochOfHeight } from '../epochs.ts';
 import { ConsensusError, ConsensusErrorCode } from '../errors.ts';
 import { createGenesisBlock } from '../genesis.ts';
 import {
@@ -8,7 +9,7 @@ import {
   type LeaderElection,
   type Vrf,
 } from '../leaderElection.ts';
-import { type ConsensusParams, simConsensusParams } from '../params.ts';
+import { type ConsensusParams, simConsensusParams, simEpochConsensusParams } from '../params.ts';
 import type { SignatureScheme } from '../signatureScheme.ts';
 import { createNodeState, type NodeConfig, type NodeState } from '../state.ts';
 import { step } from '../step.ts';
@@ -17,6 +18,7 @@ import type {
   ConsensusInput,
   ConsensusMessage,
   ConsensusOutput,
+  EquivocationEvidence,
   SafetyState,
 } from '../types.ts';
 import { ValidatorSet } from '../validatorSet.ts';
@@ -32,6 +34,13 @@ import {
   SafetyChecker,
   type SafetyViolation,
 } from './checkers.ts';
+import {
+  type ChurnEvent,
+  type ChurnOptions,
+  generateChurn,
+  StakingSimApp,
+  simVerifyPop,
+} from './churn.ts';
 import { simKey } from './keys.ts';
 import { EventQueue } from './queue.ts';
 import { SimRng } from './rng.ts';
@@ -90,6 +99,13 @@ export interface SimulationOptions {
   /** After stabilization, a commit must happen at least every this many views. */
   readonly livenessBoundViews?: number;
   readonly scheme: SignatureScheme;
+  /**
+   * Staking epochs with churn: validators join (from `joiners` extra keys), leave, get slashed
+   * from gossiped evidence and jailed, and rejoin, per a seeded schedule (params default to
+   * `simEpochConsensusParams`). The first Byzantine validator also leaves and rejoins every
+   * epoch. Adds the slashing checker.
+   */
+  readonly churn?: ChurnOptions;
   /** Receives one line per consensus event (debugging a failing seed). */
   readonly trace?: (line: string) => void;
 }
@@ -112,6 +128,14 @@ export interface SimulationResult {
   readonly byzantine: readonly number[];
   /** Simulated time at which each height was first committed by an honest node. */
   readonly firstCommitAtMs: readonly number[];
+  /** Churn runs: highest epoch whose set an honest node fixed, and the schedule used. */
+  readonly epochsReached?: number;
+  readonly churnEvents?: readonly ChurnEvent[];
+  /** Churn runs: offences (validator:epoch) detected by honest nodes, and of those slashed. */
+  readonly offencesDetected?: number;
+  readonly offencesSlashed?: number;
+  /** Churn runs: a detected offence that was not slashed by the end (the slashing checker). */
+  readonly slashingFailure?: string | null;
 }
 
 type SimEvent =
@@ -119,12 +143,14 @@ type SimEvent =
   | { kind: 'timer'; node: number; view: number; incarnation: number }
   | { kind: 'crash'; node: number }
   | { kind: 'restart'; node: number }
-  | { kind: 'stabilize' };
+  | { kind: 'stabilize' }
+  | { kind: 'evidence'; to: number; evidence: EquivocationEvidence };
 
 interface SimNode {
   readonly index: number;
   readonly behaviour: ByzantineBehaviour | null;
   state: NodeState;
+  staking: StakingSimApp | null;
   alive: boolean;
   incarnation: number;
   safety: SafetyState | undefined;
@@ -172,6 +198,14 @@ class Simulation {
   private readonly leaderCrashedViews = new Set<number>();
   private readonly crashedLeaderNodes = new Set<number>();
   private readonly halts: string[] = [];
+  private readonly params: ConsensusParams;
+  private readonly churnEvents: ChurnEvent[] = [];
+  /** Offences detected by honest nodes: validator:epoch → first detection time. */
+  private readonly detected = new Map<string, number>();
+  private makeApp: (i: number) => { app: App; staking: StakingSimApp | null } = (i) => ({
+    app: new SimApp(i),
+    staking: null,
+  });
 
   constructor(private readonly o: SimulationOptions) {
     const n = o.validators;
@@ -187,7 +221,9 @@ class Simulation {
     this.byzRng = this.rng.fork('byz');
     this.latency = o.latencyMs ?? { min: 5, max: 40 };
     this.gst = o.gstMs ?? 0;
-    const params = o.params ?? simConsensusParams;
+    const churn = o.churn;
+    const params = o.params ?? (churn ? simEpochConsensusParams : simConsensusParams);
+    this.params = params;
     this.maxTime = o.maxTimeMs ?? this.gst + 60_000 + o.views * 4 * params.baseTimeoutMs;
     const ids = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
@@ -207,11 +243,39 @@ class Simulation {
     const validators = new ValidatorSet(infos, o.scheme);
     const chainId = 'keel-sim';
     const genesis = createGenesisBlock({ chainId, validators: infos });
-    const election: LeaderElection =
+    const electionFor = (vs: ValidatorSet): LeaderElection =>
       (o.election ?? 'ecvrf') === 'ecvrf'
-        ? createVrfElection(validators, sharedVrf(), chainId)
-        : createRoundRobinElection(validators);
-    for (let i = 0; i < n; i++) {
+        ? createVrfElection(vs, sharedVrf(), chainId)
+        : createRoundRobinElection(vs);
+    const election = electionFor(validators);
+    const universe = churn ? n + (churn.joiners ?? Math.max(1, Math.floor(n / 3))) : n;
+    if (churn) {
+      const leaveRejoin = this.byzantine.slice(0, 1);
+      this.churnEvents.push(
+        ...(churn.events ??
+          generateChurn(
+            this.rng.fork('churn'),
+            n,
+            universe,
+            this.byzantine,
+            churn.epochs ?? 64,
+            leaveRejoin,
+          )),
+      );
+      this.makeApp = (i) => {
+        const staking = new StakingSimApp(
+          i,
+          params,
+          () => this.nodes[i]!.state.cert.chain,
+          o.scheme,
+          infos,
+          validators,
+          this.churnEvents,
+        );
+        return { app: staking, staking };
+      };
+    }
+    for (let i = 0; i < universe; i++) {
       const config: NodeConfig = {
         chainId,
         genesis,
@@ -221,15 +285,19 @@ class Simulation {
         vrfSecretKey: simVrfKey(i).secretKey,
         scheme: o.scheme,
         election,
+        ...(churn ? { electionFor, verifyProofOfPossession: simVerifyPop } : {}),
         app: new SimApp(i),
         params,
       };
+      const made = this.makeApp(i);
+      const withApp = { ...config, app: made.app };
       this.configs.push(config);
       const bi = this.byzantine.indexOf(i);
       this.nodes.push({
         index: i,
         behaviour: bi >= 0 ? behaviours[bi % behaviours.length]! : null,
-        state: createNodeState(config),
+        staking: made.staking,
+        state: createNodeState(withApp),
         alive: true,
         incarnation: 0,
         safety: undefined,
@@ -237,9 +305,12 @@ class Simulation {
     }
     const honest = this.nodes.filter((x) => !x.behaviour).map((x) => x.index);
     const honestStake = honest.reduce((a, i) => a + (o.stakes?.[i] ?? 1), 0);
+    // Churn: leaders may be out of the set or jailed and epochs change hands, so the bound
+    // adds two epochs' worth of views to the fixed-set bound.
     const bound =
       o.livenessBoundViews ??
-      defaultLivenessBound(o.election ?? 'ecvrf', n, honestStake / validators.totalStake);
+      defaultLivenessBound(o.election ?? 'ecvrf', n, honestStake / validators.totalStake) +
+        (churn ? 2 * params.epochLength + 16 : 0);
     this.liveness = new LivenessChecker(honest, bound);
     let stabilize = this.gst;
     for (const p of o.partitions ?? []) stabilize = Math.max(stabilize, p.toMs);
@@ -274,6 +345,7 @@ class Simulation {
       failure ??= `reached view ${this.globalView} of ${this.o.views} by ${this.now} ms`;
     }
     if (this.halts.length > 0) failure ??= `honest node halted: ${this.halts[0]}`;
+    const churnResult = this.o.churn ? this.churnReport(honestLive) : {};
     return {
       seed: this.o.seed,
       viewsReached: this.globalView,
@@ -289,6 +361,35 @@ class Simulation {
       rejected: this.rejected,
       byzantine: this.byzantine,
       firstCommitAtMs: this.safety.firstCommitAtMs,
+      ...churnResult,
+    };
+  }
+
+  /**
+   * The slashing checker: every offence an honest node detected at least `margin` before the
+   * end is slashed in the committed state of the most advanced honest node.
+   */
+  private churnReport(honestLive: SimNode[]): Partial<SimulationResult> {
+    const ref = honestLive.reduce<SimNode | null>(
+      (a, x) => (!a || x.state.committedHeight > a.state.committedHeight ? x : a),
+      null,
+    );
+    const slashed = ref?.staking?.slashed ?? new Map<string, number>();
+    const margin = 6000;
+    let failure: string | null = null;
+    let slashedCount = 0;
+    for (const [key, at] of this.detected) {
+      if (slashed.has(key)) slashedCount++;
+      else if (at < this.now - margin && !failure) {
+        failure = `offence ${key} detected at ${at} ms was never slashed (run ended at ${this.now} ms)`;
+      }
+    }
+    return {
+      epochsReached: ref ? ref.state.latestEpoch : 0,
+      churnEvents: this.churnEvents,
+      offencesDetected: this.detected.size,
+      offencesSlashed: slashedCount,
+      slashingFailure: failure,
     };
   }
 
@@ -324,6 +425,14 @@ class Simulation {
       case 'stabilize':
         this.liveness.stabilize(this.globalView);
         return;
+      case 'evidence': {
+        const node = this.nodes[e.to]!;
+        if (node.alive && node.staking) {
+          const now = epochOfHeight(this.params, node.state.committedHeight);
+          node.staking.addEvidence(e.evidence, now);
+        }
+        return;
+      }
     }
   }
 
@@ -332,7 +441,10 @@ class Simulation {
     if (this.crashedLeaderNodes.delete(node.index)) this.crashedLeaders--;
     node.alive = true;
     node.incarnation++;
-    node.state = createNodeState(this.configs[node.index]!, node.safety);
+    // A restart keeps only the persisted SafetyState: the app is rebuilt by re-committing.
+    const made = this.makeApp(node.index);
+    node.staking = made.staking;
+    node.state = createNodeState({ ...this.configs[node.index]!, app: made.app }, node.safety);
     this.input(node, { type: 'start', now: this.now });
   }
 
@@ -364,6 +476,19 @@ class Simulation {
           break;
         case 'evidence':
           this.evidence++;
+          if (!node.behaviour && node.staking) {
+            const key = `${out.evidence.validator}:${out.evidence.epoch ?? 0}`;
+            if (!this.detected.has(key)) this.detected.set(key, this.now);
+            // Gossip: every node (this one at once) hands it to its app for inclusion.
+            for (let j = 0; j < this.nodes.length; j++) {
+              const delay = j === i ? 0 : this.netRng.range(this.latency.min, this.latency.max);
+              this.queue.push(this.now + delay, {
+                kind: 'evidence',
+                to: j,
+                evidence: out.evidence,
+              });
+            }
+          }
           if (!this.byzantine.includes(out.evidence.validator)) {
             this.safety.violations.push({
               kind: 'honest-accused',

@@ -15,8 +15,20 @@ export {
   timeoutSigningMessage,
   voteSigningMessage,
 } from './encoding.ts';
+export {
+  candidateEpochs,
+  type EpochContext,
+  epochForHeight,
+  epochOfHeight,
+} from './epochs.ts';
 export { ConsensusError, ConsensusErrorCode } from './errors.ts';
-export { verifyEvidence } from './evidence.ts';
+export {
+  type EvidenceContext,
+  jailedUntilEpoch,
+  slashPenalty,
+  verifyEquivocationEvidence,
+  verifyEvidence,
+} from './evidence.ts';
 export { type CreateGenesisParameters, createGenesisBlock } from './genesis.ts';
 export {
   createRoundRobinElection,
@@ -29,7 +41,9 @@ export {
 export {
   type ConsensusParams,
   defaultConsensusParams,
+  epochConsensusParams,
   simConsensusParams,
+  simEpochConsensusParams,
   viewTimeoutMs,
 } from './params.ts';
 export {

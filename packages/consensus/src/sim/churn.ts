@@ -175,9 +175,9 @@ export class StakingSimApp implements App {
     genesisSet: ValidatorSet,
     private readonly events: readonly ChurnEvent[],
   ) {
-    genesis.forEach((v, i) =>
-      this.members.set(i, { bonded: v.stake, leaving: false, jailedUntil: 0 }),
-    );
+    for (const [i, v] of genesis.entries()) {
+      this.members.set(i, { bonded: v.stake, leaving: false, jailedUntil: 0 });
+    }
     this.sets.set(0, genesisSet);
     this.sets.set(1, genesisSet);
     this.lastList = [...genesis];

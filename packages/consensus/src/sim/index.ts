@@ -10,6 +10,14 @@ export {
   SafetyChecker,
   type SafetyViolation,
 } from './checkers.ts';
+export {
+  type ChurnEvent,
+  type ChurnOptions,
+  generateChurn,
+  StakingSimApp,
+  simProofOfPossession,
+  simVerifyPop,
+} from './churn.ts';
 export { type SimKey, simKey } from './keys.ts';
 export { EventQueue } from './queue.ts';
 export {

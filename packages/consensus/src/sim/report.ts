@@ -16,6 +16,11 @@ export interface SweepReport {
   readonly p99ViewsToCommit: number;
   readonly messagesPerView: number;
   readonly failingSeeds: readonly { seed: number; reason: string }[];
+  /** Churn runs: seeds whose slashing checker failed, epochs and offences over all seeds. */
+  readonly slashingFailures?: number;
+  readonly maxEpochReached?: number;
+  readonly offencesDetected?: number;
+  readonly offencesSlashed?: number;
 }
 
 /** Runs `seeds` consecutive seeds and summarizes them. */
@@ -26,16 +31,24 @@ export function runSeedSweep(o: SeedSweepOptions): SweepReport {
   let messages = 0;
   let views = 0;
   const failing: { seed: number; reason: string }[] = [];
+  let slashing = 0;
+  let maxEpoch = 0;
+  let detected = 0;
+  let slashed = 0;
   for (let k = 0; k < o.seeds; k++) {
     const seed = o.seedStart + k;
     const r = runSimulation({ ...o, seed });
     o.onResult?.(r);
     safety += r.safetyViolations.length;
     if (r.livenessFailure) liveness++;
-    if (r.safetyViolations.length > 0 || r.livenessFailure) {
+    if (r.slashingFailure) slashing++;
+    maxEpoch = Math.max(maxEpoch, r.epochsReached ?? 0);
+    detected += r.offencesDetected ?? 0;
+    slashed += r.offencesSlashed ?? 0;
+    if (r.safetyViolations.length > 0 || r.livenessFailure || r.slashingFailure) {
       failing.push({
         seed,
-        reason: r.safetyViolations[0]?.detail ?? r.livenessFailure ?? '',
+        reason: r.safetyViolations[0]?.detail ?? r.livenessFailure ?? r.slashingFailure ?? '',
       });
     }
     for (const g of r.viewsToCommit) gaps.push(g);
@@ -51,6 +64,14 @@ export function runSeedSweep(o: SeedSweepOptions): SweepReport {
     p99ViewsToCommit: quantile(gaps, 0.99),
     messagesPerView: views > 0 ? Math.round((messages / views) * 10) / 10 : 0,
     failingSeeds: failing,
+    ...(o.churn
+      ? {
+          slashingFailures: slashing,
+          maxEpochReached: maxEpoch,
+          offencesDetected: detected,
+          offencesSlashed: slashed,
+        }
+      : {}),
   };
 }
 

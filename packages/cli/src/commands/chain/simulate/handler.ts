@@ -8,6 +8,7 @@ export function reproduceCommand(o: SimulateOptions, seed: number): string {
     o.backend !== 'blst' ? ` --backend ${o.backend}` : '',
     o.loss > 0 ? ` --loss ${o.loss}` : '',
     o.duplication > 0 ? ` --duplication ${o.duplication}` : '',
+    o.churn ? ' --churn' : '',
   ].join('');
   return (
     `npm run keel -- chain simulate --validators ${o.validators} --byzantine ${o.byzantine} ` +
@@ -28,13 +29,14 @@ export async function simulateHandler(o: SimulateOptions): Promise<number> {
     election: o.election,
     loss: o.loss,
     duplication: o.duplication,
+    ...(o.churn ? { churn: {} } : {}),
     scheme,
     onResult: (r) => {
       done++;
-      const bad = r.safetyViolations.length > 0 || r.livenessFailure;
+      const bad = r.safetyViolations.length > 0 || r.livenessFailure || r.slashingFailure;
       if (bad) {
         process.stderr.write(
-          `seed ${r.seed}: ${r.safetyViolations[0]?.detail ?? r.livenessFailure}\n` +
+          `seed ${r.seed}: ${r.safetyViolations[0]?.detail ?? r.livenessFailure ?? r.slashingFailure}\n` +
             `  reproduce: ${reproduceCommand(o, r.seed)}\n`,
         );
       } else if (!o.json && process.stderr.isTTY) {
@@ -50,6 +52,14 @@ export async function simulateHandler(o: SimulateOptions): Promise<number> {
     medianViewsToCommit: report.medianViewsToCommit,
     p99ViewsToCommit: report.p99ViewsToCommit,
     messagesPerView: report.messagesPerView,
+    ...(o.churn
+      ? {
+          slashingFailures: report.slashingFailures,
+          maxEpochReached: report.maxEpochReached,
+          offencesDetected: report.offencesDetected,
+          offencesSlashed: report.offencesSlashed,
+        }
+      : {}),
     failingSeeds: report.failingSeeds.map((f) => ({
       ...f,
       reproduce: reproduceCommand(o, f.seed),
@@ -62,5 +72,9 @@ export async function simulateHandler(o: SimulateOptions): Promise<number> {
       if (k !== 'failingSeeds') process.stdout.write(`${k.padEnd(20)} ${v}\n`);
     }
   }
-  return report.safetyViolations > 0 || report.livenessFailures > 0 ? 1 : 0;
+  return report.safetyViolations > 0 ||
+    report.livenessFailures > 0 ||
+    (report.slashingFailures ?? 0) > 0
+    ? 1
+    : 0;
 }

@@ -24,6 +24,11 @@ export function simulateCommand(): Command {
     .option('--loss <p>', 'per-message loss probability', '0')
     .option('--duplication <p>', 'per-message duplication probability', '0')
     .option('--json', 'print the report as one JSON object')
+    .option(
+      '--churn',
+      'staking epochs with churn: validators join, leave, are slashed from gossiped evidence, ' +
+        'jailed and rejoin (8-block epochs); adds the slashing checker',
+    )
     .action(async (raw: unknown) => {
       process.exitCode = await (await handler()).simulateHandler(
         parseOptions(simulateOptionsSchema, raw),

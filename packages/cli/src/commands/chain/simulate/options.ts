@@ -12,6 +12,7 @@ export const simulateOptionsSchema = z
     loss: z.coerce.number().min(0).max(0.5).default(0),
     duplication: z.coerce.number().min(0).max(0.5).default(0),
     json: z.boolean().default(false),
+    churn: z.boolean().default(false),
   })
   .refine((o) => 3 * o.byzantine < o.validators, {
     message: 'byzantine must be less than a third of validators (3f < n)',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { StatusJson } from '@keel/api';
 import { Devnet } from '@keel/chain-node';
 import { loadBlsBackend } from '@keel/crypto';
+import { type DashboardServer, startDashboardServer } from '@keel/dashboard';
 import type { DevnetOptions } from './options.ts';
 
 const KEEL_BIN = new URL('../../../bin/keel.js', import.meta.url).pathname;
@@ -37,9 +38,11 @@ export async function devnetHandler(o: DevnetOptions): Promise<number> {
     adminToken: randomBytes(16).toString('hex'),
   });
   let stopping = false;
+  let dashboard: DashboardServer | null = null;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await dashboard?.stop();
     await devnet.stop();
     if (temp) rmSync(dir, { recursive: true, force: true });
   };
@@ -60,6 +63,15 @@ export async function devnetHandler(o: DevnetOptions): Promise<number> {
       `  Ethereum JSON-RPC on the same URLs, chain id ${devnet.init.genesis.evmChainId}; funded accounts: ${devnet.init.ethAccountsPath}`,
     );
     await devnet.waitReady(60_000);
+    if (o.dashboard) {
+      dashboard = await startDashboardServer({
+        chain: devnet.nodes[0]!.rpcUrl,
+        host: '127.0.0.1',
+        port: o.dashboardPort,
+        timeoutMs: 5000,
+      });
+      say(`  dashboard: ${dashboard.url}  (node 0; --no-dashboard to skip)`);
+    }
     if (o.load > 0) await devnet.startLoad(o.load);
     let lastTx = 0;
     let lastAt = Date.now();

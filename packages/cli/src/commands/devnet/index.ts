@@ -26,6 +26,8 @@ export function devnetCommand(): Command {
     .option('--base-timeout <ms>', 'first view timeout', '1000')
     .option('--chain-id <id>', 'chain id', 'keel-devnet')
     .option('--timeout <s>', 'give up after this many seconds')
+    .option('--no-dashboard', 'do not serve the web dashboard (keel dashboard) for node 0')
+    .option('--dashboard-port <n>', 'port of the dashboard (0: any free port)', '0')
     .action(async (raw: unknown) => {
       process.exitCode = await (await handler()).devnetHandler(
         parseOptions(devnetOptionsSchema, raw),

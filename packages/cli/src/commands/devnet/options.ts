@@ -18,5 +18,7 @@ export const devnetOptionsSchema = z.object({
     .regex(/^[a-z0-9-]{1,32}$/)
     .default('keel-devnet'),
   timeout: z.coerce.number().int().min(1).max(86_400).optional(),
+  dashboard: z.boolean().default(true),
+  dashboardPort: z.coerce.number().int().min(0).max(65_535).default(0),
 });
 export type DevnetOptions = z.infer<typeof devnetOptionsSchema>;

@@ -88,6 +88,11 @@ export function handleProposal(c: StepContext, from: number, m: ProposalMessage)
       if (list.length < 8) list.push({ from, message: m });
       s.pendingEpoch.set(e, list);
     } else reject(c, from, 'proposal: epoch set unknown', false);
+    // Its QC certifies the parent, whose epoch we may know: that QC (checked strictly) is
+    // often exactly what commits the boundary block that fixes the missing set.
+    if (b.qc.view > 0 && epochForHeight(s, b.height - 1) && checkQC(s, b.qc, b.height - 1)) {
+      processQC(c, b.qc);
+    }
     // We are behind: fetch the chain below it, whose commits fix the sets we lack.
     const parentKey = bytesToHex(b.parentHash);
     if (!s.blocks.has(parentKey)) requestBlock(c, parentKey, from);

@@ -28,8 +28,6 @@ export interface ChurnOptions {
   readonly epochs?: number;
 }
 
-export const SIM_STAKE = 100;
-
 const popCache = new Map<number, Uint8Array>();
 /** The BLS proof of possession of sim key `i` (IETF PoP ciphersuite; computed once). */
 export function simProofOfPossession(scheme: SignatureScheme, i: number): Uint8Array {
@@ -165,6 +163,8 @@ export class StakingSimApp implements App {
   private readonly pool = new Map<string, EquivocationEvidence>();
   private readonly sets = new Map<number, ValidatorSet>();
   private lastList: ValidatorInfo[];
+  /** A joiner bonds what the largest genesis validator has. */
+  private readonly joinStake: number;
 
   constructor(
     private readonly index: number,
@@ -181,6 +181,7 @@ export class StakingSimApp implements App {
     this.sets.set(0, genesisSet);
     this.sets.set(1, genesisSet);
     this.lastList = [...genesis];
+    this.joinStake = Math.max(...genesis.map((v) => v.stake));
   }
 
   private ctx(currentEpoch: number) {
@@ -271,7 +272,7 @@ export class StakingSimApp implements App {
       if (ev.epoch !== nextEpoch) continue;
       const m = this.members.get(ev.validator);
       if (ev.kind === 'join' && !m) {
-        this.members.set(ev.validator, { bonded: SIM_STAKE, leaving: false, jailedUntil: 0 });
+        this.members.set(ev.validator, { bonded: this.joinStake, leaving: false, jailedUntil: 0 });
       }
       // A leaving validator's bond stays (slashable) through unbonding; it just has no power.
       if (m) m.leaving = ev.kind === 'leave';

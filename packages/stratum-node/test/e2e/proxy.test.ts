@@ -64,7 +64,11 @@ test(
     await waitFor(() => a.source.tip.height >= 2, 30_000, 'blocks on the pool chain');
     const check = revalidateChain(a.source.chain.map((x) => x.block));
     assert.ok(check.ok, check.reason);
-    assert.deepEqual(a.pool.stats.snapshot().sharesRejected, {});
+    // A share in flight when the pool finds a block is stale — a race, not an error (the pool
+    // mines on regtest at an easy target, so blocks come every few shares). Nothing else may be
+    // rejected.
+    const { 'stale-share': _stale, ...otherRejections } = a.pool.stats.snapshot().sharesRejected;
+    assert.deepEqual(otherRejections, {});
 
     // The primary goes away: the proxy switches to the backup, devices come back through it.
     await a.pool.stop();

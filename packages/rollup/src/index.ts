@@ -1,0 +1,1 @@
+export { RollupError, RollupErrorCode } from './errors.ts';

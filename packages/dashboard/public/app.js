@@ -1,5 +1,6 @@
 import { BitcoinView } from './bitcoin.js';
 import { ChainView } from './chain.js';
+import { EthView } from './eth.js';
 import { html, render, useEffect, useState } from './html.js';
 import { PoolView } from './pool.js';
 
@@ -18,6 +19,7 @@ function App() {
       ${none && html`<p>No endpoints configured: start with <code>keel dashboard --chain URL --bitcoin URL --pool URL</code>.</p>`}
       <div class="grid">
         ${cfg?.chain && html`<${ChainView} />`}
+        ${cfg?.chain && html`<${EthView} />`}
         ${cfg?.bitcoin && html`<${BitcoinView} />`}
         ${cfg?.pool && html`<${PoolView} />`}
       </div>

@@ -1,3 +1,4 @@
+import { BarChart } from './charts.js';
 import { Failure, MAX_BACKOFF_MS, Stat, short, usePoll } from './common.js';
 import { html, useEffect, useRef, useState } from './html.js';
 import { expectArray, expectShape, rpc, ServiceFailure } from './rpc.js';
@@ -99,30 +100,19 @@ async function loadChain(cache) {
   return { status, mempool, validators, recent };
 }
 
-/** SVG bars of each recent block's finality time (commit time minus block timestamp). */
+/** Bars of each recent block's finality time (commit time minus block timestamp). */
 function FinalityChart({ blocks }) {
   const pts = [...blocks].reverse();
-  const W = 600;
-  const H = 150;
   const ms = pts.map((b) => Math.max(0, b.committedAt - b.timestamp));
   const max = Math.max(1, ...ms);
-  const bw = pts.length ? W / pts.length : W;
   const last = pts[pts.length - 1];
   const label = last
     ? `Finality time of the last ${pts.length} blocks; block ${last.height} took ${ms[ms.length - 1]} ms, the slowest ${max} ms`
     : 'Finality time chart: no blocks yet';
-  return html`<figure class="chart">
-    <svg id="finality-chart" viewBox=${`0 0 ${W} ${H + 20}`} role="img" aria-label=${label}
-      data-last-height=${last?.height ?? 0} data-bars=${pts.length}>
-      <title>${label}</title>
-      ${pts.map(
-        (b, i) => html`<rect class="bar" x=${i * bw + 1} width=${Math.max(1, bw - 2)}
-          y=${H - (ms[i] / max) * H} height=${(ms[i] / max) * H} data-height=${b.height}></rect>`,
-      )}
-      <text x="2" y=${H + 16} class="axis">max ${max} ms</text>
-    </svg>
-    <figcaption>Finality time per block (ms), oldest left</figcaption>
-  </figure>`;
+  return html`<${BarChart} id="finality-chart" label=${label} axis=${`max ${max} ms`}
+    caption="Finality time per block (ms), oldest left"
+    attrs=${{ 'data-last-height': last?.height ?? 0 }}
+    bars=${pts.map((b, i) => ({ value: ms[i], key: b.height, title: `block ${b.height}: ${ms[i]} ms` }))} />`;
 }
 
 function TxResult({ tx, hash }) {

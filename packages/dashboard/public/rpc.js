@@ -103,3 +103,21 @@ function typeOf(v) {
   if (typeof v === 'number' && !Number.isFinite(v)) return 'non-finite number';
   return typeof v;
 }
+
+/**
+ * GET one of the pool's optional JSON documents (`merge-mining`, `ledger`) through the proxy;
+ * null when the pool does not serve it (404).
+ * @param {'merge-mining' | 'ledger'} name
+ */
+export async function poolDoc(name) {
+  const res = await fetch(`/api/pool/${name}`).catch((e) => {
+    throw new ServiceFailure('unreachable', `dashboard server unreachable: ${e.message}`);
+  });
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return null;
+  }
+  const body = await readJson(res, `pool /${name}`);
+  if (!res.ok) throw new ServiceFailure('rpc', `pool /${name}: HTTP ${res.status}`);
+  return body;
+}

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { type MethodName, methodParams, RpcErrorCode } from '@keel/api';
+import {
+  type EthMethodName,
+  ethMethodParams,
+  type MethodName,
+  methodParams,
+  RpcErrorCode,
+} from '@keel/api';
 import { type BitcoinEndpoint, dashboardLimits } from './options.ts';
 
 /** Read-only chain methods the dashboard may call through the proxy (no admin, no sends). */
@@ -16,9 +22,27 @@ export const chainReadMethods: ReadonlySet<MethodName> = new Set<MethodName>([
   'mempool_status',
 ]);
 
+/** Read-only Ethereum methods of the chain node (state and history reads; no sends, no calls). */
+export const ethReadMethods: ReadonlySet<EthMethodName> = new Set<EthMethodName>([
+  'eth_chainId',
+  'eth_blockNumber',
+  'eth_gasPrice',
+  'eth_blobBaseFee',
+  'eth_getBlockByNumber',
+  'eth_getBlockByHash',
+  'eth_getBalance',
+  'eth_getTransactionCount',
+  'eth_getCode',
+  'eth_getTransactionByHash',
+  'eth_getTransactionReceipt',
+]);
+
 /** Read-only Bitcoin Core RPC methods the dashboard may call. */
 export const bitcoinReadMethods: ReadonlySet<string> = new Set([
   'getblockchaininfo',
+  'getblockcount',
+  'getblock',
+  'getrawmempool',
   'getnetworkinfo',
   'getpeerinfo',
   'getmempoolinfo',
@@ -47,6 +71,15 @@ export function screenCall(service: 'chain' | 'bitcoin', c: RpcCall): RpcAnswer 
   if (service === 'bitcoin') {
     if (!bitcoinReadMethods.has(c.method)) {
       return reject(c.id, RpcErrorCode.METHOD_NOT_FOUND, `not proxied: ${c.method}`);
+    }
+    return null;
+  }
+  if (ethReadMethods.has(c.method as EthMethodName)) {
+    const p = ethMethodParams[c.method as EthMethodName].safeParse(c.params ?? []);
+    if (!p.success) {
+      const issue = p.error.issues[0];
+      const at = issue?.path.length ? `param ${issue.path.join('.')}: ` : '';
+      return reject(c.id, RpcErrorCode.INVALID_PARAMS, `${at}${issue?.message ?? 'bad params'}`);
     }
     return null;
   }

@@ -80,6 +80,13 @@ function serveStatic(path: string, res: ServerResponse): void {
   }
 }
 
+/** The pool's JSON documents the browser may read: `/api/<key>` → the pool's path. */
+const POOL_DOCS: ReadonlyMap<string, string> = new Map([
+  ['pool', '/stats'],
+  ['pool/merge-mining', '/merge-mining'],
+  ['pool/ledger', '/ledger'],
+]);
+
 async function handle(o: DashboardOptions, req: IncomingMessage, res: ServerResponse) {
   const path = (req.url ?? '/').split('?')[0]!;
   const reply = (u: Upstream) => send(res, u.status, u.contentType, u.body);
@@ -90,9 +97,10 @@ async function handle(o: DashboardOptions, req: IncomingMessage, res: ServerResp
   }
   if (path.startsWith('/api/')) {
     const service = path.slice(5);
-    if (service === 'pool' && req.method === 'GET') {
+    const poolDoc = POOL_DOCS.get(service);
+    if (poolDoc !== undefined && req.method === 'GET') {
       if (!o.pool) return send(res, 404, 'application/json', '{"upstreamError":"no --pool"}');
-      return reply(await forward(`${o.pool}/stats`, { method: 'GET' }, o.timeoutMs));
+      return reply(await forward(`${o.pool}${poolDoc}`, { method: 'GET' }, o.timeoutMs));
     }
     if ((service === 'chain' || service === 'bitcoin') && req.method === 'POST') {
       const url = service === 'chain' ? o.chain : o.bitcoin?.url;

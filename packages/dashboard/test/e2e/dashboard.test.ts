@@ -12,6 +12,8 @@ import { encodeTx, signTx } from '@keel/ledger';
 import { freePort, tempDir } from '@keel/test-utils';
 import { bytesToHex, hexToBytes } from '@keel/util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createPublicClient, createWalletClient, defineChain, type Hex, http } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import {
   type DashboardServer,
   parseBitcoinEndpoint,
@@ -62,7 +64,13 @@ function startHostileNode(port: number): Promise<Server> {
             }
           : method === 'getpeerinfo'
             ? [{ id: 1, addr: HOSTILE, inbound: false, transport_protocol_type: 'v2' }]
-            : { size: 0, bytes: 0 };
+            : method === 'getrawmempool'
+              ? {}
+              : method === 'getblockhash'
+                ? HOSTILE
+                : method === 'getblockheader'
+                  ? { hash: HOSTILE, height: 1, time: 0, nTx: 1 }
+                  : { size: 0, bytes: 0 };
       res.end(JSON.stringify({ result, error: null, id }));
     });
   });
@@ -190,7 +198,7 @@ describe('keel dashboard in Chromium against a devnet', { skip, timeout: 150_000
     const now = Number(await chart.getAttribute('data-last-height'));
     const block = await devnet.nodes[0]!.client.call('chain_getBlockByHeight', { height: now });
     assert.ok(block, `RPC has block ${now}`);
-    const bar = chart.locator(`rect[data-height="${now}"]`);
+    const bar = chart.locator(`rect[data-key="${now}"]`);
     assert.equal(await bar.count(), 1);
     assert.ok(Number(await bar.getAttribute('height')) >= 0);
   });
@@ -239,6 +247,42 @@ describe('keel dashboard in Chromium against a devnet', { skip, timeout: 150_000
     await page.fill('#search-input', 'not a hash');
     await page.click('.search button[type=submit]');
     await page.locator('.search [role=alert]').waitFor({ timeout: 5000 });
+  });
+
+  it('the Ethereum view finds an ETH transfer we sent with viem, and the sender account', async () => {
+    const url = devnet.nodes[0]!.rpcUrl;
+    const chain = defineChain({
+      id: devnet.init.genesis.evmChainId!,
+      name: 'keel devnet',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [url] } },
+    });
+    const [a, b] = devnet.init.ethAccounts;
+    const account = privateKeyToAccount(a!.privateKey as Hex);
+    const wallet = createWalletClient({ chain, transport: http(url), account });
+    const pub = createPublicClient({ chain, transport: http(url), pollingInterval: 200 });
+    const hash = await wallet.sendTransaction({ chain, to: b!.address as Hex, value: 12_345n });
+    const receipt = await pub.waitForTransactionReceipt({ hash, timeout: 30_000 });
+    assert.equal(receipt.status, 'success');
+    await page.locator('#eth-block').waitFor({ timeout: 10_000 });
+    assert.match((await page.locator('#eth-title').textContent()) ?? '', /chain id 1337/);
+    await page.fill('#eth-search-input', hash);
+    await page.click('#eth button[type=submit]');
+    const result = page.locator('#eth-result[data-kind="transaction"]');
+    await result.waitFor({ timeout: 10_000 });
+    const text = (await result.textContent()) ?? '';
+    assert.ok(text.includes(hash), text);
+    assert.ok(text.includes(`in block ${receipt.blockNumber}`), text);
+    assert.ok(text.includes('0.000000000000012345 ETH'), text);
+    assert.equal(await page.locator('#eth-status').textContent(), 'success');
+    await page.fill('#eth-search-input', a!.address);
+    await page.click('#eth button[type=submit]');
+    const acct = page.locator('#eth-result[data-kind="account"]');
+    await acct.waitFor({ timeout: 10_000 });
+    const shown = BigInt((await page.locator('#eth-balance').getAttribute('data-wei')) ?? '-1');
+    assert.equal(shown, await pub.getBalance({ address: a!.address as Hex }));
+    assert.match((await acct.textContent()) ?? '', /Nonce1/);
+    await page.screenshot({ path: join(ARTIFACTS, 'eth.png'), fullPage: true });
   });
 
   it('dead endpoints show a clear message and keep retrying', async () => {
@@ -290,6 +334,10 @@ describe('keel dashboard in Chromium against a devnet', { skip, timeout: 150_000
     assert.equal(await title.textContent(), `Bitcoin node · ${HOSTILE}`);
     assert.equal(await p2.locator('#btc-peers tbody td.mono').textContent(), HOSTILE);
     assert.equal(await p2.locator('#btc-sync').getAttribute('value'), '50');
+    assert.equal(
+      await p2.locator('#btc-recent tbody button').first().getAttribute('title'),
+      HOSTILE,
+    );
     const pool = p2.locator('#pool [role=alert]');
     await pool.waitFor({ timeout: 10_000 });
     assert.match(

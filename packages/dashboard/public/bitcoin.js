@@ -1,7 +1,7 @@
 import { BarChart } from './charts.js';
 import { Failure, fmtBytes, Stat, short, usePoll } from './common.js';
 import { html, useRef, useState } from './html.js';
-import { expectArray, expectShape, rpc } from './rpc.js';
+import { expectArray, expectShape, rpc, ServiceFailure } from './rpc.js';
 
 const POLL_MS = 5000;
 /** Peers listed in the table (the count above it is the full number). */
@@ -153,6 +153,24 @@ export function BitcoinView() {
       setOpen({ error: e });
     }
   };
+  const pickQuery = async (q) => {
+    const s = String(q).trim().toLowerCase();
+    if (/^\d{1,9}$/.test(s)) {
+      setOpen({ busy: true });
+      try {
+        const hash = await rpc('bitcoin', 'getblockhash', [Number(s)]);
+        if (typeof hash !== 'string')
+          throw new ServiceFailure('malformed', 'getblockhash: not a string');
+        setOpen({ block: await loadBlock(hash) });
+      } catch (e) {
+        setOpen({ error: e });
+      }
+    } else if (/^[0-9a-f]{64}$/.test(s)) await pick(s);
+    else
+      setOpen({
+        error: new ServiceFailure('rpc', 'enter a block height or a 32-byte hex block hash'),
+      });
+  };
   return html`<section class="card" id="bitcoin" aria-labelledby="bitcoin-title">
     <header class="card-head">
       <h2 id="bitcoin-title">Bitcoin node${d ? ` · ${d.info.chain}` : ''}</h2>
@@ -182,6 +200,16 @@ export function BitcoinView() {
             <td>${b.nTx}</td><td>${new Date(b.time * 1000).toISOString().slice(11, 19)} UTC</td></tr>`,
         )}</tbody>
       </table>
+      <form class="search" role="search" onSubmit=${(e) => {
+        e.preventDefault();
+        void pickQuery(e.currentTarget.elements.namedItem('q').value);
+      }}>
+        <label for="btc-block-input">Open a block by height or hash</label>
+        <div class="row">
+          <input id="btc-block-input" name="q" autocomplete="off" spellcheck="false" maxlength="80" />
+          <button type="submit">Open</button>
+        </div>
+      </form>
       ${open?.busy && html`<p>Loading the block…</p>`}
       ${open?.error && html`<div class="failure" role="alert">${String(open.error.message)}</div>`}
       ${open?.block && html`<${BlockTxs} block=${open.block} />`}

@@ -7,6 +7,14 @@ import {
   encodeCmpctBlock,
   encodeGetBlockTxn,
 } from '../bip152/codec.ts';
+import {
+  decodeReconcilDiff,
+  decodeReqRecon,
+  decodeSketch,
+  encodeReconcilDiff,
+  encodeReqRecon,
+  encodeSketch,
+} from '../erlay/messages.ts';
 import { P2PError, P2PErrorCode } from '../errors.ts';
 import { defaultP2PLimits, type P2PLimits } from '../limits.ts';
 import { decodeAddr, decodeAddrV2, encodeAddr, encodeAddrV2 } from './addr.ts';
@@ -78,6 +86,10 @@ const CODECS: { readonly [C in P2PCommand]: Codec<C> } = {
   block: { encode: encodeBlockPayload, decode: decodeBlockPayload },
   tx: { encode: encodeTxPayload, decode: decodeTxPayload },
   sendtxrcncl: { encode: encodeSendTxRcncl, decode: decodeSendTxRcncl },
+  reqrecon: { encode: encodeReqRecon, decode: decodeReqRecon },
+  sketch: { encode: encodeSketch, decode: decodeSketch },
+  reqsketchext: empty('reqsketchext'),
+  reconcildiff: { encode: encodeReconcilDiff, decode: decodeReconcilDiff },
   cmpctblock: { encode: encodeCmpctBlock, decode: (b, l) => decodeCmpctBlock(b, compact(l)) },
   getblocktxn: { encode: encodeGetBlockTxn, decode: (b, l) => decodeGetBlockTxn(b, compact(l)) },
   blocktxn: { encode: encodeBlockTxn, decode: (b, l) => decodeBlockTxn(b, compact(l)) },

@@ -1,5 +1,6 @@
 import type { Block, BlockHeader, Transaction } from '@keel/bitcoin/primitives';
 import type { BlockTxn, CmpctBlock, GetBlockTxn } from '../bip152/types.ts';
+import type { ReconcilDiff, ReqRecon } from '../erlay/messages.ts';
 
 /** An address without a timestamp (the version message's addr_recv/addr_from). */
 export interface NetAddress {
@@ -116,6 +117,12 @@ export interface P2PPayloads {
   block: Block;
   tx: Transaction;
   sendtxrcncl: SendTxRcnclPayload;
+  /** BIP330 reconciliation (codecs in src/erlay/messages.ts). */
+  reqrecon: ReqRecon;
+  /** The serialized minisketch (whole 32-bit syndromes). */
+  sketch: Uint8Array;
+  reqsketchext: null;
+  reconcildiff: ReconcilDiff;
   /** BIP152 (codecs in src/bip152/). */
   cmpctblock: CmpctBlock;
   getblocktxn: GetBlockTxn;

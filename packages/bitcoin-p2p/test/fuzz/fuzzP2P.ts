@@ -1,15 +1,19 @@
 // Bounded fuzzing of every @keel/bitcoin-p2p decoder (`npm run fuzz:p2p -- --seconds 60`).
 // Random and mutated bytes go into every message decoder, the V1Decoder and the V2Transport
 // (fresh and after a real handshake); anything other than a value, null or a P2PError fails.
+// `erlay`: random sequences of decoded reqrecon/sketch/reqsketchext/reconcildiff (random bytes
+// through the registry) into a BIP330 ReconciliationState of either role.
 // Not part of `npm test`: the properties in test/property run a short version of the same.
 import { networks } from '@keel/bitcoin/consensus';
 import fc from 'fast-check';
 import {
+  computeReconSalt,
   decodeMessage,
   encodeMessage,
   encodeV1Frame,
   P2P_COMMANDS,
   P2PError,
+  ReconciliationState,
   V1Decoder,
   V2Transport,
 } from '../../src/index.ts';
@@ -47,6 +51,35 @@ const properties = {
     if (b.length) b[at % b.length] = v;
     guard(() => void decodeMessage(m.command, b));
   }),
+  erlay: fc.property(
+    fc.boolean(),
+    fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 30 }),
+    fc.array(
+      fc.tuple(
+        fc.constantFrom('reqrecon', 'sketch', 'reqsketchext', 'reconcildiff', 'respond', 'request'),
+        fc.uint8Array({ maxLength: 300 }),
+      ),
+      { maxLength: 8 },
+    ),
+    (initiator, txs, steps) => {
+      const s = new ReconciliationState({
+        role: initiator ? 'initiator' : 'responder',
+        key: computeReconSalt(1n, 2n),
+      });
+      for (const t of txs) s.add(t);
+      for (const [c, b] of steps) {
+        guard(() => {
+          if (c === 'request') return void s.requestReconciliation();
+          if (c === 'respond') return void s.respondSketch();
+          const m = decodeMessage(c, b);
+          if (m?.command === 'reqrecon') s.onReqRecon(m.payload);
+          else if (m?.command === 'sketch') s.onSketch(m.payload);
+          else if (m?.command === 'reqsketchext') s.onReqSketchExt();
+          else if (m?.command === 'reconcildiff') s.onReconcilDiff(m.payload);
+        });
+      }
+    },
+  ),
   v1: fc.property(
     fc.array(
       fc.oneof(

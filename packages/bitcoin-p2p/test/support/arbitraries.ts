@@ -125,6 +125,15 @@ const payloads: {
   block: rec({ header: arbHeader, txs: fc.array(arbTx, { maxLength: 3 }) }),
   tx: arbTx,
   sendtxrcncl: rec({ version: u32, salt: u64 }),
+  reqrecon: rec({
+    setSize: fc.integer({ min: 0, max: 0xffff }),
+    q: fc.integer({ min: 0, max: 0xffff }),
+  }),
+  sketch: fc
+    .integer({ min: 0, max: 40 })
+    .chain((n) => fc.uint8Array({ minLength: 4 * n, maxLength: 4 * n })),
+  reqsketchext: fc.constant(null),
+  reconcildiff: rec({ success: fc.boolean(), askShortIds: fc.array(u32, { maxLength: 40 }) }),
   cmpctblock: rec({
     header: arbHeader,
     nonce: u64,

@@ -30,6 +30,7 @@ export {
   PolicyMempool,
   policyMempoolFromChain,
 } from './mempool/index.ts';
+export { type ErlayOptions, ErlayRelay, type ErlayStats } from './node/erlayRelay.ts';
 export {
   BitcoinNode,
   type BitcoinNodeOptions,

@@ -11,6 +11,7 @@ import { NodeError, NodeErrorCode } from '../chain/errors.ts';
 import { policyMempoolFromChain } from '../mempool/nodeMempool.ts';
 import type { RpcContext } from '../rpc/context.ts';
 import { RpcServer } from '../rpc/server.ts';
+import type { ErlayOptions } from './erlayRelay.ts';
 import { PeerManager } from './peerManager.ts';
 import type { NodeMempool } from './txPool.ts';
 
@@ -45,6 +46,8 @@ export interface BitcoinNodeOptions {
   connect?: readonly string[];
   addnode?: readonly string[];
   v2transport?: boolean;
+  /** BIP330 Erlay transaction reconciliation (off by default; `keel bitcoin node --erlay`). */
+  erlay?: false | ErlayOptions;
   /** RPC server; false for none. Without user/password a `.cookie` is written. */
   rpc?: false | { port?: number; host?: string; user?: string; password?: string };
   /** Core's -assumevalid (display-order hex); '0' disables. */
@@ -143,6 +146,7 @@ export class BitcoinNode {
         connect: o.connect ?? [],
         addnode: o.addnode ?? [],
         v2transport: o.v2transport ?? false,
+        ...(o.erlay ? { erlay: o.erlay } : {}),
         now: this.now,
         random,
         nonce: () => randomBytes(8).readBigUInt64LE(),

@@ -32,6 +32,7 @@ import { serviceNames } from '../rpc/control.ts';
 import { RpcError, RpcErrorCode } from '../rpc/errors.ts';
 import { CompactRelay, type CompactStats } from './compactRelay.ts';
 import { Connection } from './connection.ts';
+import { type ErlayOptions, ErlayRelay, type ErlayStats } from './erlayRelay.ts';
 import { createTransport, type Transport } from './transport.ts';
 import type { NodeMempool } from './txPool.ts';
 
@@ -94,6 +95,8 @@ export interface PeerManagerOptions {
   retryMs?: number;
   userAgent?: string;
   logger?: Logger;
+  /** BIP330 Erlay: negotiate reconciliation (sendtxrcncl) and relay by it (see erlayRelay.ts). */
+  erlay?: false | ErlayOptions;
 }
 
 interface PeerState {
@@ -155,9 +158,21 @@ export class PeerManager implements NetControl {
   /** Core's m_block_stalling_timeout: doubles per staller dropped, decays back on deliveries. */
   private stallTimeout: number = P2P_LIMITS.stallTimeoutMs;
   private unsubscribe: (() => void) | undefined;
+  private readonly erlay: ErlayRelay | undefined;
 
   constructor(private readonly o: PeerManagerOptions) {
     this.log = o.logger ?? nullLogger;
+    if (o.erlay) {
+      this.erlay = new ErlayRelay(
+        o.erlay,
+        {
+          send: (id, msg) => this.conns.get(id)?.conn.send(msg),
+          announce: (id, wtxids) => this.announceNow(id, wtxids),
+          disconnect: (id, reason) => this.conns.get(id)?.conn.close(reason),
+        },
+        o.nonce,
+      );
+    }
     this.subversion = o.userAgent ?? '/keel:0.1.0/';
     for (const a of [...o.connect, ...o.addnode]) this.added.set(a, { lastTry: 0 });
     this.compact = new CompactRelay(
@@ -176,6 +191,11 @@ export class PeerManager implements NetControl {
   /** BIP152 counters (tests and the bench read them). */
   get compactStats(): Readonly<CompactStats> {
     return this.compact.stats;
+  }
+
+  /** BIP330 counters (undefined when Erlay is off). */
+  get erlayStats(): Readonly<ErlayStats> | undefined {
+    return this.erlay?.stats;
   }
 
   localServices(): bigint {
@@ -274,6 +294,8 @@ export class PeerManager implements NetControl {
         isOwnNonce: (n) => this.ownNonces.has(n),
         // BIP152: sendcmpct(false, 2) after verack; high-bandwidth is asked for later
         compactBlocks: true,
+        // BIP330: our sendtxrcncl (a fresh salt per connection), sent before verack
+        ...(this.erlay ? { txReconciliation: this.erlay.preRegister(id) } : {}),
       },
       {
         handshake: (c, info) => this.onHandshake(c, info),
@@ -355,6 +377,7 @@ export class PeerManager implements NetControl {
     this.log.info({ peer: c.id, addr: c.address, reason }, 'peer disconnected');
     for (const k of p.inflight.keys()) this.inflight.delete(k);
     this.compact.forget(c.id);
+    this.erlay?.forget(c.id);
     if (!c.inbound && !p.info && c.transport.version === 'v2' && p.addnode && !this.stopped) {
       this.log.info({ addr: p.addnode }, 'v2 handshake failed; reconnecting with v1');
       this.v1Only.add(p.addnode);
@@ -371,6 +394,9 @@ export class PeerManager implements NetControl {
     const p = this.conns.get(c.id);
     if (!p) return;
     p.info = info;
+    if (this.erlay?.register(c.id, info, this.o.now())) {
+      this.log.debug({ peer: c.id }, 'txreconciliation negotiated');
+    }
     this.log.info(
       {
         peer: c.id,
@@ -432,6 +458,12 @@ export class PeerManager implements NetControl {
       case 'mempool':
         for (const e of this.o.mempool.entries()) this.queueTx(p, e.tx);
         return;
+      case 'reqrecon':
+      case 'sketch':
+      case 'reqsketchext':
+      case 'reconcildiff':
+        if (!this.erlay) return; // we did not offer it: ignored, as an unknown message
+        return this.erlay.onMessage(c.id, m);
       default:
         return;
     }
@@ -509,6 +541,7 @@ export class PeerManager implements NetControl {
       } else if (t === InvType.MSG_TX || t === InvType.MSG_WTX) {
         const k = key(v.hash);
         this.rememberTx(p, k);
+        if (t === InvType.MSG_WTX) this.erlay?.known(p.conn.id, v.hash);
         if (this.o.isInitialBlockDownload() || this.o.mempool.get(k)) continue;
         ask.push({
           type: t === InvType.MSG_WTX ? InvType.MSG_WTX : InvType.MSG_WITNESS_TX,
@@ -801,9 +834,53 @@ export class PeerManager implements NetControl {
     this.onTip(this.chain.tip);
   }
 
-  /** Queues a pool transaction to every peer that does not know it (sent at its next trickle). */
+  /**
+   * Queues a pool transaction to every peer that does not know it (sent at its next trickle).
+   * With Erlay, a reconciling peer gets it flooded only when it is in the transaction's fanout
+   * (or its set refuses it: short-id collision, full); the others get it in their reconciliation
+   * set and learn it at the next round.
+   */
   relayTransaction(tx: Transaction): void {
-    for (const p of this.conns.values()) this.queueTx(p, tx);
+    const erlay = this.erlay;
+    if (!erlay) {
+      for (const p of this.conns.values()) this.queueTx(p, tx);
+      return;
+    }
+    const wid = wtxid(tx);
+    const fan = erlay.fanout(wid, (id) => {
+      const p = this.conns.get(id);
+      return !!p && this.wantsTx(p, tx);
+    });
+    for (const p of this.conns.values()) {
+      if (!erlay.reconciles(p.conn.id)) this.queueTx(p, tx);
+      else if (!this.wantsTx(p, tx)) continue;
+      else if (fan.has(p.conn.id)) {
+        erlay.noteFlooded();
+        this.queueTx(p, tx);
+      } else if (!erlay.add(p.conn.id, wid)) this.queueTx(p, tx);
+    }
+  }
+
+  private wantsTx(p: PeerState, tx: Transaction): boolean {
+    if (!p.conn.established || !p.info?.relay) return false;
+    return !p.knownTx.has(key(txid(tx))) && !p.knownTx.has(key(wtxid(tx)));
+  }
+
+  /** BIP330: announce what a reconciliation round found the peer lacks (inv MSG_WTX, now). */
+  private announceNow(id: number, wtxids: Uint8Array[]): number {
+    const p = this.conns.get(id);
+    if (!p?.conn.established) return 0;
+    const inv: InvVector[] = [];
+    for (const w of wtxids) {
+      const k = key(w);
+      if (p.knownTx.has(k) || !this.o.mempool.get(k)) continue;
+      this.rememberTx(p, k);
+      inv.push({ type: InvType.MSG_WTX, hash: w });
+    }
+    for (let i = 0; i < inv.length; i += P2P_LIMITS.invBroadcastMax) {
+      p.conn.send({ command: 'inv', payload: inv.slice(i, i + P2P_LIMITS.invBroadcastMax) });
+    }
+    return inv.length;
   }
 
   private queueTx(p: PeerState, tx: Transaction): void {
@@ -843,6 +920,7 @@ export class PeerManager implements NetControl {
     if (this.stopped) return;
     const now = this.o.now();
     this.trickle(now);
+    this.erlay?.tick(now);
     if (now - this.lastSecond < 1000) return;
     this.lastSecond = now;
     for (const p of this.conns.values()) p.conn.tick();

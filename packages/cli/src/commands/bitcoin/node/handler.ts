@@ -16,6 +16,9 @@ export async function nodeHandler(o: NodeCliOptions): Promise<number> {
     connect: o.connect,
     addnode: o.addnode,
     v2transport: o.v2transport,
+    ...(o.erlay
+      ? { erlay: o.erlayFanout === undefined ? {} : { fanoutOutbound: o.erlayFanout } }
+      : {}),
     dbcacheMB: o.dbcache,
     workers: o.workers,
     logger: log,

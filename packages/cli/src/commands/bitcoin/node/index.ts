@@ -41,6 +41,14 @@ export function nodeCommand(): Command {
       'v1 transport only (BIP324 v2 is offered and tried by default, as Core 27+)',
     )
     .option(
+      '--erlay',
+      'BIP330 Erlay: offer sendtxrcncl and relay transactions by set reconciliation (every 2 s to an outbound peer in turn, flooding to a fanout of 1 outbound peer and 10% of inbound); peers that do not negotiate it (bcoin, Core) are flooded as usual',
+    )
+    .option(
+      '--erlay-fanout <n>',
+      'with --erlay: outbound reconciling peers still flooded each transaction (default 1)',
+    )
+    .option(
       '--assumevalid <hash>',
       'skip script checks of ancestors of this block (two weeks of work below the best header, as Core); 0 checks everything',
     )

@@ -20,6 +20,8 @@ export const nodeOptionsSchema = z
     rpcpassword: z.string().min(1).optional(),
     server: z.boolean().default(true),
     v2transport: z.boolean().default(true),
+    erlay: z.boolean().default(false),
+    erlayFanout: z.coerce.number().int().min(0).max(64).optional(),
     assumevalid: z
       .string()
       .regex(/^(0|[0-9a-fA-F]{64})$/, 'a 64-hex block hash, or 0 to check every script')

@@ -46,9 +46,16 @@ class RpcFailure {
 }
 
 /**
+ * Largest HTTP body / WebSocket message the chain node accepts: 4 MiB, so a 6-blob
+ * network-form `eth_sendRawTransaction` (~1.6 MB of hex) fits with room, while anything
+ * larger is a typed -32005 (HTTP 413) without being stored.
+ */
+export const maxRpcBodyBytes = 4 * 1024 * 1024;
+
+/**
  * JSON-RPC 2.0 over HTTP POST and WebSocket, with `/metrics` (Prometheus) and `/health`.
  * Params are validated by the zod schemas of `@keel/api`; errors are precise (the failing
- * field and why). Limits: request body size and batch length from `rpcLimits`.
+ * field and why). Limits: request body size `maxRpcBodyBytes`, batch length from `rpcLimits`.
  */
 export class RpcServer {
   private server: Server | null = null;
@@ -63,7 +70,7 @@ export class RpcServer {
   async start(): Promise<void> {
     const server = createServer((req, res) => void this.onHttp(req, res));
     server.keepAliveTimeout = 5000;
-    this.wss = new WebSocketServer({ server, maxPayload: rpcLimits.maxRequestBytes });
+    this.wss = new WebSocketServer({ server, maxPayload: maxRpcBodyBytes });
     this.wss.on('connection', (ws, req) => this.onWs(ws, req));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -115,11 +122,12 @@ export class RpcServer {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooBig = false;
+    // A declared Content-Length over the limit is refused before reading anything.
+    let tooBig = Number(req.headers['content-length'] ?? 0) > maxRpcBodyBytes;
     req.on('data', (c: Buffer) => {
       size += c.length;
       // Past the limit, keep draining but stop storing (the reply is a 413).
-      if (size > rpcLimits.maxRequestBytes) tooBig = true;
+      if (tooBig || size > maxRpcBodyBytes) tooBig = true;
       else chunks.push(c);
     });
     await new Promise<void>((resolve) => {
@@ -130,11 +138,7 @@ export class RpcServer {
       res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
       res.end(
         JSON.stringify(
-          errorBody(
-            null,
-            RpcErrorCode.LIMIT_EXCEEDED,
-            `request over ${rpcLimits.maxRequestBytes} bytes`,
-          ),
+          errorBody(null, RpcErrorCode.LIMIT_EXCEEDED, `request over ${maxRpcBodyBytes} bytes`),
         ),
       );
       return;

@@ -55,6 +55,7 @@ export type EthLogFilter = z.infer<typeof EthLogFilter>;
 const none = z.tuple([]);
 export const ethMethodParams = {
   eth_chainId: none,
+  eth_accounts: none,
   net_version: none,
   web3_clientVersion: none,
   eth_blockNumber: none,

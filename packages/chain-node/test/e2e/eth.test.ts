@@ -86,6 +86,7 @@ describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 300_00
     assert.equal(await pub.getChainId(), 1337);
     assert.equal((await rpc(url, 'net_version', [])).result, '1337');
     assert.match(String((await rpc(url, 'web3_clientVersion', [])).result), /^keel\//);
+    assert.deepEqual((await rpc(url, 'eth_accounts', [])).result, []);
     const n = await pub.getBlockNumber();
     assert.ok(n >= 2n);
     const b = await pub.getBlock({ blockNumber: n });

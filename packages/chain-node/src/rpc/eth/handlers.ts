@@ -274,6 +274,9 @@ export class EthRpc {
     switch (method) {
       case 'eth_chainId':
         return q(this.chainId());
+      case 'eth_accounts':
+        // The node holds no user keys: clients sign locally (as geth without unlocked accounts).
+        return [];
       case 'net_version':
         return this.chainId().toString();
       case 'web3_clientVersion':

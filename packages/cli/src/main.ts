@@ -8,6 +8,7 @@ import { contractCommand } from './commands/contract/index.ts';
 import { dashboardCommand } from './commands/dashboard/index.ts';
 import { devnetCommand } from './commands/devnet/index.ts';
 import { ethCommand } from './commands/eth/index.ts';
+import { rollupCommand } from './commands/rollup/index.ts';
 import { stratumCommand } from './commands/stratum/index.ts';
 import { CliError } from './errors.ts';
 
@@ -28,6 +29,7 @@ export function createProgram(): Command {
   program.addCommand(devnetCommand());
   program.addCommand(dashboardCommand());
   program.addCommand(ethCommand());
+  program.addCommand(rollupCommand());
   return program;
 }
 

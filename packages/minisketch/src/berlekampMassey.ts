@@ -36,10 +36,7 @@ export function berlekampMassey<E, P>(
       saved = current.slice();
       while (current.length < prev.length + x) current.push(f.zero);
     }
-    const mul = f.prepareScratch(f.mul(discrepancy, bInv));
-    for (let i = 0; i < prev.length; i++) {
-      current[i + x] = f.add(current[i + x]!, f.mulPrepared(mul, prev[i]!));
-    }
+    f.mulAddRow(current, x, f.prepareScratch(f.mul(discrepancy, bInv)), prev, prev.length);
     if (saved !== undefined) {
       prev = saved;
       b = discrepancy;

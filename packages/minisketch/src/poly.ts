@@ -18,9 +18,8 @@ export function polyMod<E, P>(f: GF<E, P>, m: Poly<E>, val: Poly<E>): void {
   while (val.length >= ms) {
     const term = val.pop()!;
     if (f.isZero(term)) continue;
-    const mul = f.prepareScratch(term);
     const off = val.length - ms + 1;
-    for (let x = 0; x < ms - 1; x++) val[off + x] = f.add(val[off + x]!, f.mulPrepared(mul, m[x]!));
+    f.mulAddRow(val, off, f.prepareScratch(term), m, ms - 1);
   }
   trim(f, val);
 }
@@ -34,9 +33,8 @@ export function polyDivMod<E, P>(f: GF<E, P>, m: Poly<E>, val: Poly<E>): Poly<E>
     const term = val.pop()!;
     div[val.length - ms + 1] = term;
     if (f.isZero(term)) continue;
-    const mul = f.prepareScratch(term);
     const off = val.length - ms + 1;
-    for (let x = 0; x < ms - 1; x++) val[off + x] = f.add(val[off + x]!, f.mulPrepared(mul, m[x]!));
+    f.mulAddRow(val, off, f.prepareScratch(term), m, ms - 1);
   }
   return div;
 }
@@ -114,8 +112,7 @@ export class SquareMod<E, P> {
     for (let k = d - 1; k > 0; k--) r[k] = r[k - 1]!;
     r[0] = f.zero;
     if (f.isZero(top)) return;
-    const t = f.prepareScratch(top);
-    for (let k = 0; k < d; k++) r[k] = f.add(r[k]!, f.mulPrepared(t, m[k]!));
+    f.mulAddRow(r, 0, f.prepareScratch(top), m, d);
   }
 
   /** p^2 mod m for p of degree < d, as a length-d array (untrimmed). */
@@ -138,9 +135,7 @@ export class SquareMod<E, P> {
     for (let j = this.h; j < n; j++) {
       const c = p[j]!;
       if (f.isZero(c)) continue;
-      const t = f.prepareScratch(f.sqr(c));
-      const rj = this.r[j - this.h]!;
-      for (let k = 0; k < d; k++) out[k] = f.add(out[k]!, f.mulPrepared(t, rj[k]!));
+      f.mulAddRow(out, 0, f.prepareScratch(f.sqr(c)), this.r[j - this.h]!, d);
     }
     return out;
   }

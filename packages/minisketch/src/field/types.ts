@@ -22,6 +22,8 @@ export interface GF<E, P> {
   /** prepare() into one buffer shared by every call: valid until the next prepareScratch. */
   prepareScratch(a: E): P;
   mulPrepared(p: P, b: E): E;
+  /** out[off + k] += p * row[k] for 0 <= k < n (the inner loop of every polynomial product). */
+  mulAddRow(out: E[], off: number, p: P, row: readonly E[], n: number): void;
   /** A y with y^2 + y = c, or undefined when there is none (trace of c is 1). */
   solveQuadratic(c: E): E | undefined;
   fromBigInt(v: bigint): E;

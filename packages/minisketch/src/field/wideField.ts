@@ -146,6 +146,10 @@ export class WideField implements GF<bigint, WideTable> {
     return t;
   }
 
+  mulAddRow(out: bigint[], off: number, t: WideTable, row: readonly bigint[], n: number): void {
+    for (let k = 0; k < n; k++) out[off + k] = out[off + k]! ^ this.mulPrepared(t, row[k]!);
+  }
+
   mulPrepared(t: WideTable, b: bigint): bigint {
     const yh = Number(b >> 32n) | 0;
     const yl = Number(b & LOW32) | 0;

@@ -9,10 +9,17 @@ export {
   BlobPool,
   type BlobPoolOptions,
   type BlobSidecar,
+  checkBlobPoolOptions,
   defaultBlobPoolOptions,
   verifySidecar,
 } from './blobs/pool.ts';
-export { BlobStore, decodeRecord, encodeRecord, sidecarToJSON } from './blobs/store.ts';
+export {
+  BlobStore,
+  DEFAULT_BLOB_RETENTION_BLOCKS,
+  decodeRecord,
+  encodeRecord,
+  sidecarToJSON,
+} from './blobs/store.ts';
 export {
   Devnet,
   type DevnetNode,

@@ -32,6 +32,27 @@ export const defaultBlobPoolOptions: BlobPoolOptions = {
   replaceBumpPercent: 100,
 };
 
+const BLOB_POOL_BOUNDS: Record<keyof BlobPoolOptions, readonly [number, number]> = {
+  maxTxs: [1, 1_000_000],
+  // at least one 6-blob transaction (EIP-4844's per-block maximum)
+  maxBlobs: [6, 6_000_000],
+  maxPerSender: [1, 10_000],
+  replaceBumpPercent: [0, 10_000],
+};
+
+/** Checks every limit is an integer within its bounds; throws ChainNodeError INVALID_CONFIG. */
+export function checkBlobPoolOptions(o: BlobPoolOptions): BlobPoolOptions {
+  for (const [k, [lo, hi]] of Object.entries(BLOB_POOL_BOUNDS)) {
+    const v = o[k as keyof BlobPoolOptions];
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new ChainNodeError(
+        ChainNodeErrorCode.INVALID_CONFIG,
+        `blob pool ${k} must be an integer in ${lo}..${hi} (got ${v})`,
+      );
+  }
+  return o;
+}
+
 interface Entry {
   readonly parts: BlobTxParts;
   readonly hashHex: string;
@@ -90,7 +111,7 @@ export class BlobPool {
   private blobCount = 0;
 
   constructor(opts: Partial<BlobPoolOptions> = {}) {
-    this.opts = { ...defaultBlobPoolOptions, ...opts };
+    this.opts = checkBlobPoolOptions({ ...defaultBlobPoolOptions, ...opts });
   }
 
   get size(): number {

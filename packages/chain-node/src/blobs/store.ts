@@ -5,6 +5,9 @@ import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import type { BlobSidecar } from './pool.ts';
 
 const BYTES_PER_BLOB = 131_072;
+/** Blocks a committed sidecar is kept for: 131,072 (≈ 18 days of Ethereum's 12 s slots). */
+export const DEFAULT_BLOB_RETENTION_BLOCKS = 131_072;
+const MAX_BLOB_RETENTION_BLOCKS = 2 ** 40;
 const MAX_BLOBS_PER_TX = 6;
 
 /**
@@ -32,9 +35,18 @@ export class BlobStore {
 
   constructor(
     path: string,
-    readonly retentionBlocks = 131_072,
+    readonly retentionBlocks = DEFAULT_BLOB_RETENTION_BLOCKS,
     private readonly cacheSize = 32,
   ) {
+    if (
+      !Number.isInteger(retentionBlocks) ||
+      retentionBlocks < 1 ||
+      retentionBlocks > MAX_BLOB_RETENTION_BLOCKS
+    )
+      throw new ChainNodeError(
+        ChainNodeErrorCode.INVALID_CONFIG,
+        `blob retention must be an integer number of blocks in 1..2^40 (got ${retentionBlocks})`,
+      );
     this.env = open({ path, compression: false });
     this.db = this.env.openDB<Uint8Array, string>({ name: 'blobs', encoding: 'binary' });
   }

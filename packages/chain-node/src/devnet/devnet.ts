@@ -22,6 +22,8 @@ export interface DevnetOptions {
   readonly accounts: number;
   readonly adminToken: string;
   readonly host?: string;
+  /** More `keel chain run` flags for every node (e.g. `--blob-retention-blocks 8`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface DevnetNode {
@@ -136,6 +138,7 @@ export class Devnet {
         String(o.syncIntervalMs),
         '--admin-token-file',
         join(o.dir, 'admin-token'),
+        ...(o.nodeArgs ?? []),
       ];
       const rpcUrl = `http://${host}:${ports[2 * i + 1]}`;
       this.nodes.push({

@@ -6,7 +6,7 @@ import type { StatusJson } from '@keel/api';
 import { Devnet } from '@keel/chain-node';
 import { loadBlsBackend } from '@keel/crypto';
 import { type DashboardServer, startDashboardServer } from '@keel/dashboard';
-import type { DevnetOptions } from './options.ts';
+import { blobNodeArgs, type DevnetOptions } from './options.ts';
 
 const KEEL_BIN = new URL('../../../bin/keel.js', import.meta.url).pathname;
 
@@ -36,6 +36,7 @@ export async function devnetHandler(o: DevnetOptions): Promise<number> {
     bls: await loadBlsBackend('blst'),
     accounts: 16,
     adminToken: randomBytes(16).toString('hex'),
+    nodeArgs: blobNodeArgs(o),
   });
   let stopping = false;
   let dashboard: DashboardServer | null = null;

@@ -28,6 +28,19 @@ export function devnetCommand(): Command {
     .option('--timeout <s>', 'give up after this many seconds')
     .option('--no-dashboard', 'do not serve the web dashboard (keel dashboard) for node 0')
     .option('--dashboard-port <n>', 'port of the dashboard (0: any free port)', '0')
+    .option(
+      '--blob-retention-blocks <n>',
+      'each node keeps blob sidecars this many blocks',
+      '131072',
+    )
+    .option('--blob-pool-max-txs <n>', 'most pending blob transactions per node', '10000')
+    .option('--blob-pool-max-blobs <n>', 'most pending blobs per node (128 KiB each)', '20000')
+    .option('--blob-pool-max-per-sender <n>', 'most pending blob transactions per sender', '16')
+    .option(
+      '--blob-pool-replace-bump-percent <n>',
+      'a blob-tx replacement raises both fee caps by this much',
+      '100',
+    )
     .action(async (raw: unknown) => {
       process.exitCode = await (await handler()).devnetHandler(
         parseOptions(devnetOptionsSchema, raw),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { blobOptionsShape } from '../chain/run/options.ts';
 
 export const devnetOptionsSchema = z.object({
   validators: z.coerce
@@ -20,5 +21,18 @@ export const devnetOptionsSchema = z.object({
   timeout: z.coerce.number().int().min(1).max(86_400).optional(),
   dashboard: z.boolean().default(true),
   dashboardPort: z.coerce.number().int().min(0).max(65_535).default(0),
+  ...blobOptionsShape,
 });
+
+/** The blob flags as `keel chain run` arguments for every node (defaults left out). */
+export function blobNodeArgs(o: DevnetOptions): string[] {
+  const flags: [string, number, number][] = [
+    ['--blob-retention-blocks', o.blobRetentionBlocks, 131_072],
+    ['--blob-pool-max-txs', o.blobPoolMaxTxs, 10_000],
+    ['--blob-pool-max-blobs', o.blobPoolMaxBlobs, 20_000],
+    ['--blob-pool-max-per-sender', o.blobPoolMaxPerSender, 16],
+    ['--blob-pool-replace-bump-percent', o.blobPoolReplaceBumpPercent, 100],
+  ];
+  return flags.filter(([, v, d]) => v !== d).flatMap(([f, v]) => [f, String(v)]);
+}
 export type DevnetOptions = z.infer<typeof devnetOptionsSchema>;

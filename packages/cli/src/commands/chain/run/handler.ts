@@ -62,6 +62,13 @@ export async function runHandler(o: RunOptions): Promise<number> {
     maxTxsPerBlock: o.maxTxsPerBlock,
     adminToken,
     logger: log,
+    blobRetentionBlocks: o.blobRetentionBlocks,
+    blobPool: {
+      maxTxs: o.blobPoolMaxTxs,
+      maxBlobs: o.blobPoolMaxBlobs,
+      maxPerSender: o.blobPoolMaxPerSender,
+      replaceBumpPercent: o.blobPoolReplaceBumpPercent,
+    },
   });
   await node.start();
   await new Promise<void>((resolve) => {

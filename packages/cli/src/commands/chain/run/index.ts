@@ -26,6 +26,19 @@ export function runCommand(): Command {
     .option('--max-txs-per-block <n>', 'transactions per block', '5000')
     .option('--admin-token-file <file>', 'token that admin RPC methods require')
     .option('--log-level <level>', 'trace | debug | info | warn | error', 'info')
+    .option(
+      '--blob-retention-blocks <n>',
+      'keep committed blob sidecars this many blocks, then prune',
+      '131072',
+    )
+    .option('--blob-pool-max-txs <n>', 'most pending blob transactions', '10000')
+    .option('--blob-pool-max-blobs <n>', 'most pending blobs (128 KiB each)', '20000')
+    .option('--blob-pool-max-per-sender <n>', 'most pending blob transactions per sender', '16')
+    .option(
+      '--blob-pool-replace-bump-percent <n>',
+      'a blob-tx replacement raises both fee caps by this much',
+      '100',
+    )
     .action(async (raw: unknown) => {
       process.exitCode = await (await handler()).runHandler(parseOptions(runOptionsSchema, raw));
     });

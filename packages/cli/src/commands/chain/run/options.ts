@@ -1,6 +1,24 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const int = (lo: number, hi: number) =>
+  z.coerce
+    .number({ message: 'expected an integer' })
+    .int('expected an integer')
+    .min(lo, `at least ${lo}`)
+    .max(hi, `at most ${hi}`);
+
+/**
+ * Blob retention and blob-pool limits (shared with `keel devnet`, which passes them to each
+ * node). Defaults are `@keel/chain-node`'s: DEFAULT_BLOB_RETENTION_BLOCKS, defaultBlobPoolOptions.
+ */
+export const blobOptionsShape = {
+  blobRetentionBlocks: int(1, 2 ** 40).default(131_072),
+  blobPoolMaxTxs: int(1, 1_000_000).default(10_000),
+  blobPoolMaxBlobs: int(6, 6_000_000).default(20_000),
+  blobPoolMaxPerSender: int(1, 10_000).default(16),
+  blobPoolReplaceBumpPercent: int(0, 10_000).default(100),
+};
 
 /** `keel chain run` settings; each also reads from KEEL_<NAME> (flags win). */
 export const runOptionsSchema = z.object({
@@ -18,5 +36,6 @@ export const runOptionsSchema = z.object({
   maxTxsPerBlock: z.coerce.number().int().min(1).max(100_000).default(5000),
   adminTokenFile: z.string().optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  ...blobOptionsShape,
 });
 export type RunOptions = z.infer<typeof runOptionsSchema>;

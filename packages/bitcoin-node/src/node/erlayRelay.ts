@@ -51,6 +51,35 @@ interface LinkState {
   inbound: boolean;
   index: number;
   state: ReconciliationState;
+  localSalt: bigint;
+  remoteSalt: bigint;
+  rounds: number;
+  failed: number;
+  extended: number;
+  sketchBytesSent: number;
+  sketchBytesRecv: number;
+}
+
+/** getpeerinfo's `txreconciliation` object for one peer (BIP330 state of that link). */
+export interface ErlayPeerInfo {
+  /** Both sides sent sendtxrcncl (and wtxidrelay, tx relay): the link reconciles. */
+  negotiated: boolean;
+  /** 'initiator' on our outbound links (we send reqrecon), 'responder' on inbound ones. */
+  role?: 'initiator' | 'responder';
+  /** The sendtxrcncl salts (hex u64); the link key is TaggedHash of both, smaller first. */
+  local_salt?: string;
+  remote_salt?: string;
+  /** wtxids waiting in this peer's reconciliation set. */
+  set_size?: number;
+  /** The q coefficient of the link (the initiator's estimate; the responder's last received). */
+  q?: number;
+  /** Rounds completed with this peer, of them failed (whole sets announced) and extended. */
+  reconciliations?: number;
+  reconciliations_failed?: number;
+  reconciliations_extended?: number;
+  /** Sketch payload bytes (initial + extension) sent to and received from the peer. */
+  sketch_bytes_sent?: number;
+  sketch_bytes_recv?: number;
 }
 
 /** What the relay asks the peer manager to do. */
@@ -124,6 +153,13 @@ export class ErlayRelay {
       inbound: info.inbound,
       index: peer,
       state: new ReconciliationState({ role, key }),
+      localSalt: local,
+      remoteSalt: remote.salt,
+      rounds: 0,
+      failed: 0,
+      extended: 0,
+      sketchBytesSent: 0,
+      sketchBytesRecv: 0,
     });
     if (!info.inbound) this.scheduler.register(peer, now);
     this.stats.peers = this.links.size;
@@ -135,6 +171,26 @@ export class ErlayRelay {
     this.links.delete(peer);
     this.scheduler.unregister(peer);
     this.stats.peers = this.links.size;
+  }
+
+  /** The peer's line in getpeerinfo (`negotiated: false` for peers that flood). */
+  peerInfo(peer: number): ErlayPeerInfo {
+    const l = this.links.get(peer);
+    if (!l) return { negotiated: false };
+    const hex = (v: bigint): string => v.toString(16).padStart(16, '0');
+    return {
+      negotiated: true,
+      role: l.inbound ? 'responder' : 'initiator',
+      local_salt: hex(l.localSalt),
+      remote_salt: hex(l.remoteSalt),
+      set_size: l.state.size,
+      q: l.state.currentQ,
+      reconciliations: l.rounds,
+      reconciliations_failed: l.failed,
+      reconciliations_extended: l.extended,
+      sketch_bytes_sent: l.sketchBytesSent,
+      sketch_bytes_recv: l.sketchBytesRecv,
+    };
   }
 
   reconciles(peer: number): boolean {
@@ -193,25 +249,29 @@ export class ErlayRelay {
       return;
     }
     try {
-      this.handle(peer, l.state, m);
+      this.handle(peer, l, m);
     } catch (e) {
       if (!(e instanceof P2PError)) throw e;
       this.host.disconnect(peer, `txreconciliation: ${e.message}`);
     }
   }
 
-  private handle(peer: number, s: ReconciliationState, m: P2PMessage): void {
+  private handle(peer: number, l: LinkState, m: P2PMessage): void {
+    const s = l.state;
     switch (m.command) {
       case 'reqrecon': {
         this.stats.reqreconReceived++;
         s.onReqRecon(m.payload);
         this.stats.sketchesSent++;
-        this.host.send(peer, { command: 'sketch', payload: s.respondSketch() });
+        const sketch = s.respondSketch();
+        l.sketchBytesSent += sketch.length;
+        this.host.send(peer, { command: 'sketch', payload: sketch });
         return;
       }
       case 'sketch': {
         this.stats.sketchesReceived++;
         const step = s.onSketch(m.payload);
+        l.sketchBytesRecv += m.payload.length;
         if (step.kind === 'extend') {
           this.stats.reqsketchextSent++;
           this.host.send(peer, { command: 'reqsketchext', payload: null });
@@ -221,6 +281,9 @@ export class ErlayRelay {
         else if (step.extended) this.stats.roundsFailed++;
         else this.stats.roundsEmpty++;
         if (step.extended && step.success) this.stats.roundsExtended++;
+        l.rounds++;
+        if (step.extended && !step.success) l.failed++;
+        if (step.extended && step.success) l.extended++;
         this.stats.reconcildiffSent++;
         this.host.send(peer, { command: 'reconcildiff', payload: step.diff });
         this.stats.announcedByReconciliation += this.host.announce(peer, step.announce);
@@ -230,12 +293,15 @@ export class ErlayRelay {
         this.stats.reqsketchextReceived++;
         const ext = s.onReqSketchExt();
         this.stats.sketchesSent++;
+        l.sketchBytesSent += ext.length;
         this.host.send(peer, { command: 'sketch', payload: ext });
         return;
       }
       case 'reconcildiff': {
         this.stats.reconcildiffReceived++;
         const out = s.onReconcilDiff(m.payload);
+        l.rounds++;
+        if (!m.payload.success) l.failed++;
         this.stats.announcedByReconciliation += this.host.announce(peer, out);
         return;
       }

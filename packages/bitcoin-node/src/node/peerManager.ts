@@ -962,6 +962,7 @@ export class PeerManager implements NetControl {
           session_id: '',
           bip152_hb_to: false,
           bip152_hb_from: false,
+          ...(this.erlay ? { txreconciliation: this.erlay.peerInfo(c.id) } : {}),
         };
       });
   }

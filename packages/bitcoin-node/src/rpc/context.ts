@@ -1,5 +1,6 @@
 import type { Block, Transaction } from '@keel/bitcoin';
 import type { ChainManager } from '../chain/chainManager.ts';
+import type { ErlayPeerInfo } from '../node/erlayRelay.ts';
 import type { NodeMempool } from '../node/txPool.ts';
 import type { MethodSpec } from './params.ts';
 
@@ -29,6 +30,8 @@ export interface RpcPeerInfo {
   session_id: string;
   bip152_hb_to: boolean;
   bip152_hb_from: boolean;
+  /** BIP330 state of the link; present when the node runs with Erlay (`--erlay`). */
+  txreconciliation?: ErlayPeerInfo;
 }
 
 /** The node's networking as the RPC sees it (implemented by the node; absent without P2P). */

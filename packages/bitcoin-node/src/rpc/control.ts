@@ -32,7 +32,8 @@ export const networkMethods: RpcMethod[] = [
       category: 'Network',
       description: 'Returns data about each connected network peer as a json array of objects.',
       args: [],
-      result: '[ { "id", "addr", "services", "version", "subver", "inbound", ... }, ... ]',
+      result:
+        '[ { "id", "addr", "services", "version", "subver", "inbound", ..., "txreconciliation": { "negotiated", "role", "local_salt", "remote_salt", "set_size", "q", "reconciliations", "reconciliations_failed", "reconciliations_extended", "sketch_bytes_sent", "sketch_bytes_recv" } (with --erlay) }, ... ]',
     },
     run: (_a, ctx) => ctx.net?.peers() ?? [],
   },

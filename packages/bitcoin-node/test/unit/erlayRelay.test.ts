@@ -113,3 +113,32 @@ test('unsolicited, out-of-order and wrong-role messages disconnect with the reas
   inb.relay.onMessage(0, { command: 'reqrecon', payload: { setSize: 1, q: 0 } });
   assert.match(inb.dropped.at(-1)!, /reqrecon while a round is open/);
 });
+
+test('peerInfo (getpeerinfo txreconciliation): role, salts, set size, rounds and sketch bytes per link', () => {
+  const { out, inb } = pair();
+  for (let i = 1; i <= 5; i++) out.relay.add(0, wtxid(i));
+  for (let i = 2; i <= 7; i++) inb.relay.add(0, wtxid(i));
+  const before = out.relay.peerInfo(0);
+  assert.equal(before.negotiated, true);
+  assert.equal(before.role, 'initiator');
+  assert.equal(inb.relay.peerInfo(0).role, 'responder');
+  assert.equal(before.set_size, 5);
+  assert.equal(before.reconciliations, 0);
+  // The salts are the ones each side offered in sendtxrcncl, crossed over.
+  assert.equal(before.local_salt, inb.relay.peerInfo(0).remote_salt);
+  assert.equal(before.remote_salt, inb.relay.peerInfo(0).local_salt);
+  assert.match(before.local_salt!, /^[0-9a-f]{16}$/);
+  out.relay.tick(2000);
+  for (let guard = 0; guard < 6 && pump(out, inb) + pump(inb, out) > 0; guard++);
+  const o = out.relay.peerInfo(0);
+  const r = inb.relay.peerInfo(0);
+  assert.equal(o.reconciliations, 1);
+  assert.equal(r.reconciliations, 1);
+  assert.equal(o.reconciliations_failed, 0);
+  assert.ok(o.sketch_bytes_recv! > 0);
+  // A 32-bit sketch: 4 bytes per syndrome, sent by the responder, received by the initiator.
+  assert.equal(o.sketch_bytes_recv, r.sketch_bytes_sent);
+  assert.equal(o.sketch_bytes_recv! % 4, 0);
+  assert.equal(o.set_size, 0, 'the round took the whole set');
+  assert.deepEqual(side(9n).relay.peerInfo(3), { negotiated: false });
+});

@@ -73,3 +73,17 @@ export {
   type PendingTx,
 } from './sequencer/ordering.ts';
 export type { Batch, Deposit, L2BlockData, WithdrawalMessage } from './types.ts';
+export {
+  type Groth16Proof,
+  type Groth16VerificationKey,
+  groth16ProofWords,
+  groth16VerifierAbi,
+  groth16VerifierBytecode,
+  groth16VerifierDeployData,
+  groth16VerifierKeyWords,
+  parseGroth16Proof,
+  parseGroth16VerificationKey,
+  verifyGroth16,
+  ZkError,
+  ZkErrorCode,
+} from './zk/index.ts';

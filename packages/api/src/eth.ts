@@ -23,10 +23,10 @@ export const EthBlockTag = z.union([
 ]);
 /**
  * Largest raw transaction accepted by eth_sendRawTransaction: a blob transaction's network
- * form with 3 blobs fits (the 1 MiB request limit holds its hex); the ledger's own limit for
- * the canonical form is 600 KiB.
+ * form with 6 blobs (EIP-4844's per-block maximum, ~788 KB) fits, and the node's 4 MiB request
+ * limit holds its hex; the ledger's own limit for the canonical form is 600 KiB.
  */
-export const ETH_MAX_RAW_TX_BYTES = 512 * 1024;
+export const ETH_MAX_RAW_TX_BYTES = 1024 * 1024;
 
 export const EthCallObject = z.object({
   from: EthAddress.optional(),

@@ -263,9 +263,12 @@ export class EthRpc {
       h = this.node.store.heightOfEth(hash) ?? undefined;
     } else h = this.height(ref);
     if (h === undefined) return null;
-    if (h < this.head() - this.node.blobStore.retentionBlocks)
-      throw fail(
-        `sidecars of block ${h} are pruned (retention ${this.node.blobStore.retentionBlocks} blocks)`,
+    const retention = this.node.blobStore.retentionBlocks;
+    if (h < this.head() - retention)
+      throw new EthRpcFailure(
+        EthRpcErrorCode.SERVER,
+        `sidecars of block ${h} are pruned (retention ${retention} blocks)`,
+        { reason: 'pruned', block: q(h), retentionBlocks: retention },
       );
     return this.node.blobStore.byBlock(h).flatMap(sidecarToJSON);
   }

@@ -56,12 +56,19 @@ function copyCost(size: bigint): number {
   return G.copyWord * Math.ceil(Number(size) / 32);
 }
 
+/** `exec`'s result when its instruction budget ran out: `f` is running and resumes at `f.pc`. */
+export const PAUSED = false;
+
 /**
  * Runs frame `f` until it ends (returns null; `f.end` says how) or needs a child frame (returns
  * the child; `f` resumes after the child ends, see `resume` in `call.ts`). Exceptional halts are
  * `Halt`s thrown inside and caught here: the frame ends with all its gas consumed.
+ *
+ * `budget` > 0 stops after that many instructions (returns `PAUSED` with pc, sp and gas saved
+ * in `f`): the step machine (`src/step/`) runs the same opcode code one instruction at a time.
+ * The default (-1) never runs out.
  */
-export function exec(ctx: TxContext, f: Frame): Frame | null {
+export function exec(ctx: TxContext, f: Frame, budget = -1): Frame | null | typeof PAUSED {
   const code = f.code;
   const codeLen = code.length;
   const info = codeInfo(code);
@@ -75,8 +82,15 @@ export function exec(ctx: TxContext, f: Frame): Frame | null {
   let pc = f.pc;
   let sp = f.sp;
   let gas = f.gas;
+  let left = budget;
   try {
     for (;;) {
+      if (left-- === 0) {
+        f.pc = pc;
+        f.sp = sp;
+        f.gas = gas;
+        return PAUSED;
+      }
       const op = pc < codeLen ? code[pc]! : 0;
       const sg = staticGas[op]!;
       if (sg < 0) throw INVALID_OPCODE;

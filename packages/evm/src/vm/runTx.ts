@@ -13,6 +13,7 @@ import type {
   RunTxOptions,
   RunTxResult,
   SystemCallResult,
+  TxResult,
   VmOptions,
 } from './types.ts';
 
@@ -137,19 +138,30 @@ function txContext(
   };
 }
 
+/** A transaction entered and ready to run: its root frame, context and what `finishTx` needs. */
+export interface TxRun {
+  readonly ctx: TxContext;
+  readonly root: Frame;
+  readonly tx: Transaction;
+  readonly sender: Address;
+  readonly gasPrice: bigint;
+  readonly blobGas: bigint;
+  readonly createdAddress: Address | undefined;
+  /** True when the root frame already ended on entry (precompile, empty code, collision). */
+  readonly ended: boolean;
+}
+
 /**
- * Runs one transaction against `state`: the inclusion checks (an invalid transaction returns
- * `valid: false` and leaves the state untouched), fee purchase, EIP-2929/2930/3651 warm-up,
- * execution, EIP-3529 refund, priority fee to the coinbase, EIP-161/6780 clean-up. `sender` is
- * the recovered sender.
+ * The first part of `runTx`: the inclusion checks, fee purchase, EIP-2929/2930/3651 warm-up and
+ * the entry of the root frame (not yet run). Shared by `runTx` and the step machine.
  */
-export function runTx(
+export function beginTx(
   state: WorldState,
   tx: Transaction,
   sender: Address,
   env: BlockEnv,
   opts: RunTxOptions,
-): RunTxResult {
+): TxRun | InvalidTxResult {
   const checked = checkTx(state, tx, sender, env, opts);
   if ('valid' in checked) return checked;
   const { intrinsic, gasPrice, blobGas, blobFee } = checked;
@@ -170,6 +182,7 @@ export function runTx(
   const gas = tx.gasLimit - intrinsic;
   let root: Frame;
   let createdAddress: Address | undefined;
+  let ended: boolean;
   if (tx.to === null) {
     const address = createAddress(sender, tx.nonce);
     createdAddress = address;
@@ -191,17 +204,27 @@ export function runTx(
       state.getCode(address).length !== 0 ||
       state.hasStorage(address);
     if (collision) {
+      // No frame was entered: nothing to leave.
       root.setGas(0n);
       root.end = END_HALT;
-    } else if (!enterCreate(ctx, root)) runFrames(ctx, root);
-    else leaveFrame(ctx, root);
+      return { ctx, root, tx, sender, gasPrice, blobGas, createdAddress, ended: true };
+    }
+    ended = enterCreate(ctx, root);
   } else {
     state.warmAddress(tx.to);
     const code = state.getCode(tx.to);
     root = new Frame(FRAME_CALL, sender, tx.to, tx.to, tx.value, tx.data, code, 0, false, gas);
-    if (!enterCall(ctx, root, true)) runFrames(ctx, root);
-    else leaveFrame(ctx, root);
+    ended = enterCall(ctx, root, true);
   }
+  if (ended) leaveFrame(ctx, root);
+  return { ctx, root, tx, sender, gasPrice, blobGas, createdAddress, ended };
+}
+
+/** The last part of `runTx` once the root frame ended: EIP-3529 refund, fees, clean-up. */
+export function finishTx(run: TxRun): TxResult {
+  const { ctx, root, tx, sender, gasPrice, createdAddress } = run;
+  const state = ctx.state;
+  const env = ctx.env;
   const ok = root.end === END_SUCCESS;
   const usedBeforeRefund = tx.gasLimit - root.gasLeft();
   const refundCap = usedBeforeRefund / 5n;
@@ -215,11 +238,30 @@ export function runTx(
     valid: true,
     status: ok ? 1 : 0,
     gasUsed,
-    blobGasUsed: blobGas,
+    blobGasUsed: run.blobGas,
     logs: ok ? ctx.logs : [],
     ...(ok && createdAddress !== undefined ? { createdAddress } : {}),
     returnData: root.output,
   };
+}
+
+/**
+ * Runs one transaction against `state`: the inclusion checks (an invalid transaction returns
+ * `valid: false` and leaves the state untouched), fee purchase, EIP-2929/2930/3651 warm-up,
+ * execution, EIP-3529 refund, priority fee to the coinbase, EIP-161/6780 clean-up. `sender` is
+ * the recovered sender.
+ */
+export function runTx(
+  state: WorldState,
+  tx: Transaction,
+  sender: Address,
+  env: BlockEnv,
+  opts: RunTxOptions,
+): RunTxResult {
+  const run = beginTx(state, tx, sender, env, opts);
+  if ('valid' in run) return run;
+  if (!run.ended) runFrames(run.ctx, run.root);
+  return finishTx(run);
 }
 
 function bytesToWordKey(k: Uint8Array): bigint {

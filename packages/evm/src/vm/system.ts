@@ -199,7 +199,7 @@ export function runFrames(ctx: TxContext, root: Frame): void {
   let f = root;
   for (;;) {
     const child = exec(ctx, f);
-    if (child !== null) {
+    if (child !== null && child !== false) {
       f = child;
       continue;
     }

@@ -84,6 +84,13 @@ export const ethMethodParams = {
     z.tuple([z.literal('logs'), EthLogFilter.optional()]),
   ]),
   eth_unsubscribe: z.tuple([z.string().max(66)]),
+  eth_newFilter: z.tuple([EthLogFilter]),
+  eth_newBlockFilter: none,
+  eth_newPendingTransactionFilter: none,
+  eth_getFilterChanges: z.tuple([Quantity]),
+  eth_getFilterLogs: z.tuple([Quantity]),
+  eth_uninstallFilter: z.tuple([Quantity]),
+  eth_syncing: none,
   /** keel: the stored blob sidecars of a block (within the retention window). */
   blobSidecars: z.tuple([z.union([EthBlockTag, EthHash])]),
 } as const;
@@ -107,4 +114,6 @@ export const ethRpcLimits = {
   maxLogs: 10_000,
   maxFeeHistoryBlocks: 1024,
   maxSubscriptions: 1000,
+  /** Installed eth_newFilter/eth_newBlockFilter/eth_newPendingTransactionFilter filters. */
+  maxFilters: 1000,
 } as const;

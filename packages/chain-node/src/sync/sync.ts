@@ -51,6 +51,9 @@ export class SyncService {
   private loop: ReturnType<typeof setInterval> | null = null;
   private running = false;
   targetHeight = 0;
+  /** While state sync catches up (eth_syncing): the height it started from. */
+  catchingUp = false;
+  catchUpFrom = 0;
   synced = 0;
 
   constructor(
@@ -152,7 +155,13 @@ export class SyncService {
       const local = this.node.consensus.committedHeight;
       if (this.targetHeight >= local + this.opts.lagThreshold) {
         this.node.log.info({ local, target: this.targetHeight }, 'catching up by state sync');
-        await this.catchUp(statuses);
+        this.catchingUp = true;
+        this.catchUpFrom = local;
+        try {
+          await this.catchUp(statuses);
+        } finally {
+          this.catchingUp = false;
+        }
       }
     } catch (err) {
       this.node.log.warn({ err: String(err) }, 'sync round failed');

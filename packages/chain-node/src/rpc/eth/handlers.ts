@@ -30,6 +30,7 @@ import { decodePayload } from '../../app/payload.ts';
 import { sidecarToJSON } from '../../blobs/store.ts';
 import type { ChainNode } from '../../node.ts';
 import type { StoredReceipt } from '../../storage/store.ts';
+import { EthFilters } from './filters.ts';
 
 /** What `eth_maxPriorityFeePerGas` suggests (wei): 1 gwei. */
 export const SUGGESTED_PRIORITY_FEE = 1_000_000_000n;
@@ -67,8 +68,20 @@ interface Sub {
 export class EthRpc {
   private readonly subs = new Map<string, Sub>();
   private nextSub = 1;
+  readonly filters: EthFilters;
 
   constructor(private readonly node: ChainNode) {
+    this.filters = new EthFilters({
+      head: () => this.head(),
+      logs: (f, from, to) => this.logsInRange(f, from, to),
+      blockHash: (h) => this.blockView(h)?.hash ?? null,
+      pendingHashes: () =>
+        node.mempool
+          .select(10_000, Number.POSITIVE_INFINITY)
+          .filter((t) => t.raw[0] === 0x45)
+          .map((t) => `0x${t.hashHex}`),
+      height: (tag) => this.height(tag),
+    });
     node.listeners.add((kind, data) => {
       if (kind === 'eth') this.publish(data as { block: EthBlockJSON; receipts: StoredReceipt[] });
     });
@@ -372,7 +385,33 @@ export class EthRpc {
       }
       case 'eth_unsubscribe':
         return this.subs.delete(p[0] as string);
+      case 'eth_newFilter':
+        return this.filters.newLogFilter(p[0] as EthLogFilter);
+      case 'eth_newBlockFilter':
+        return this.filters.newBlockFilter();
+      case 'eth_newPendingTransactionFilter':
+        return this.filters.newPendingFilter();
+      case 'eth_getFilterChanges':
+        return this.filters.changes(p[0] as string);
+      case 'eth_getFilterLogs':
+        return this.filters.logs(p[0] as string);
+      case 'eth_uninstallFilter':
+        return this.filters.uninstall(p[0] as string);
+      case 'eth_syncing':
+        return this.syncing();
     }
+  }
+
+  /** false, or the catch-up progress while state sync fetches blocks behind the network. */
+  private syncing(): unknown {
+    const sync = this.node.sync;
+    const head = this.head();
+    if (!sync.catchingUp || sync.targetHeight <= head) return false;
+    return {
+      startingBlock: q(sync.catchUpFrom),
+      currentBlock: q(head),
+      highestBlock: q(sync.targetHeight),
+    };
   }
 
   private feeHistory(p: unknown[]): unknown {
@@ -446,6 +485,10 @@ export class EthRpc {
       from = this.height(f.fromBlock) ?? this.head() + 1;
       to = Math.min(this.height(f.toBlock) ?? this.head(), this.head());
     }
+    return this.logsInRange(f, from, to);
+  }
+
+  private logsInRange(f: EthLogFilter, from: number, to: number): unknown[] {
     if (to - from + 1 > ethRpcLimits.maxLogBlockRange)
       throw fail(`block range over ${ethRpcLimits.maxLogBlockRange} blocks`);
     const out: unknown[] = [];

@@ -190,11 +190,15 @@ function txBytesDecode(txbytes: string | undefined): boolean {
   }
 }
 
-/** Runs one (data, gas, value) case of a state test; returns what differs, or null. */
+/**
+ * Runs one (data, gas, value) case of a state test; returns what differs, or null. `execute`
+ * (default `runTx`) lets the step machine run the same case one instruction at a time.
+ */
 export function runStateCase(
   test: StateTest,
   post: JsonPost,
   kzg: KzgBackend | undefined,
+  execute: typeof runTx = runTx,
 ): string | null {
   const { data: d, gas: g, value: v } = post.indexes;
   const state = preState(test.pre);
@@ -203,7 +207,7 @@ export function runStateCase(
   // A transaction whose bytes do not decode (e.g. a value over 256 bits) is never run.
   const decodes = post.expectException === undefined || txBytesDecode(post.txbytes);
   const tx = decodes ? buildTx(test.transaction, d, g, v) : undefined;
-  const res = tx ? runTx(state, tx, sender, env, { fork: CANCUN, kzg }) : undefined;
+  const res = tx ? execute(state, tx, sender, env, { fork: CANCUN, kzg }) : undefined;
   if (post.expectException !== undefined) {
     if (res?.valid) {
       return `expected ${post.expectException}, the transaction was included`;

@@ -68,6 +68,11 @@ export const benches: Readonly<
       'EIP-4844 blobs: sidecar verification blobs/s (c-kzg, anchor node-eth-kzg), blob pool admission p50/p95 at 10k pending',
     load: () => import('@keel/chain-node/bench-blobs').then((m) => m.main),
   },
+  zk: {
+    description:
+      'rollup ZK: Groth16 verify ms of keel (noble bn254) on the committed fixture proof; anchor: snarkjs verify of the same proof in the same run',
+    load: () => import('@keel/rollup/bench-zk').then((m) => m.main),
+  },
   devnet: {
     description: '4 validators on loopback under transfer load: sustained tx/s, finality p50/p95',
     load: () => import('@keel/chain-node/bench').then((m) => m.main),

@@ -63,6 +63,12 @@ export {
 } from './state/memoryState.ts';
 export type { AccountHeader, AccountInit, WorldState } from './state/types.ts';
 export {
+  createTxStepper,
+  STEP_STATE_VERSION,
+  StepPhase,
+  TxStepper,
+} from './step/stepper.ts';
+export {
   EMPTY_TRIE_ROOT,
   MemoryTrieNodeStore,
   MerklePatriciaTrie,

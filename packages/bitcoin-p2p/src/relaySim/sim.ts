@@ -127,7 +127,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
   }
 
   const heap = new EventHeap<Ev>();
-  const bytes: RelayBytes = { announce: 0, getdata: 0, reconciliation: 0, tx: 0, total: 0 };
+  const counted: RelayBytes = { announce: 0, getdata: 0, reconciliation: 0, tx: 0, total: 0 };
   const recon = { rounds: 0, extended: 0, failed: 0, differences: 0 };
   const reach = new Int32Array(nTx);
   const t50 = new Float64Array(nTx).fill(-1);
@@ -150,8 +150,23 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
     }
   }
 
+  const winStart = o.warmupS * 1000;
+  const winEnd = o.windowS > 0 ? winStart + o.windowS * 1000 : Number.POSITIVE_INFINITY;
+  const inWindow = new Uint8Array(nTx);
+  let windowTx = 0;
+  for (let t = 0; t < nTx; t++) {
+    if (txTimes[t]! >= winStart && txTimes[t]! < winEnd) {
+      inWindow[t] = 1;
+      windowTx++;
+    }
+  }
+  let windowCompleted = 0;
+  const sink: RelayBytes = { announce: 0, getdata: 0, reconciliation: 0, tx: 0, total: 0 };
+
   const send = (from: number, slot: number, msg: Msg): void => {
     const s = nodes[from]!.slots[slot]!;
+    // Outside the window the message still travels, it is only not counted.
+    const bytes = now >= winStart && now < winEnd ? counted : sink;
     let b = HEADER;
     switch (msg.k) {
       case 'inv':
@@ -212,6 +227,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
     if (r === o.nodes) {
       t100[tx] = age;
       completed++;
+      if (inWindow[tx] === 1) windowCompleted++;
     }
     const targets: number[] = [];
     for (let j = 0; j < n.slots.length; j++) {
@@ -319,7 +335,10 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
   };
 
   const end = o.maxSimS * 1000;
-  while (heap.size > 0 && completed < nTx) {
+  // With a closed window the run ends once the window is over and its transactions arrived.
+  const finished = (): boolean =>
+    o.windowS > 0 ? now >= winEnd && windowCompleted === windowTx : completed === nTx;
+  while (heap.size > 0 && !finished()) {
     now = heap.peekTime()!;
     if (now > end) break;
     const ev = heap.pop()!;
@@ -356,8 +375,9 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
   const mean = (a: Float64Array): number => {
     let sum = 0;
     let k = 0;
-    for (const v of a) {
-      if (v >= 0) {
+    for (let t = 0; t < a.length; t++) {
+      const v = a[t]!;
+      if (v >= 0 && inWindow[t] === 1) {
         sum += v;
         k++;
       }
@@ -365,20 +385,28 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
     return k === 0 ? Number.NaN : sum / k;
   };
   const perNode = (v: number): number => v / o.nodes;
+  let worst = 0;
+  for (let t = 0; t < nTx; t++) if (inWindow[t] === 1 && t100[t]! > worst) worst = t100[t]!;
   return {
     mode,
     nodes: o.nodes,
     outbound: o.outbound,
     transactions: nTx,
     completed,
-    bytesPerNode: {
-      announce: perNode(bytes.announce),
-      getdata: perNode(bytes.getdata),
-      reconciliation: perNode(bytes.reconciliation),
-      tx: perNode(bytes.tx),
-      total: perNode(bytes.total),
+    window: {
+      startS: o.warmupS,
+      endS: Math.min(winEnd, now, end) / 1000,
+      transactions: windowTx,
+      completed: windowCompleted,
     },
-    reachMs: { p50: mean(t50), p90: mean(t90), p100: mean(t100), p100Max: Math.max(0, ...t100) },
+    bytesPerNode: {
+      announce: perNode(counted.announce),
+      getdata: perNode(counted.getdata),
+      reconciliation: perNode(counted.reconciliation),
+      tx: perNode(counted.tx),
+      total: perNode(counted.total),
+    },
+    reachMs: { p50: mean(t50), p90: mean(t90), p100: mean(t100), p100Max: worst },
     reconciliation: recon,
     simulatedS: Math.min(now, end) / 1000,
   };

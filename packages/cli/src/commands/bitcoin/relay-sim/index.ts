@@ -21,6 +21,12 @@ export function relaySimCommand(): Command {
     .option('--outbound <n>', 'outbound connections per node', '8')
     .option('--tx-rate <n>', 'new transactions per second, network-wide', '5')
     .option('--duration <s>', 'seconds during which transactions are created', '10')
+    .option(
+      '--warmup <s>',
+      'steady-state window: count bytes (and reach times) only from this simulated second on',
+      '0',
+    )
+    .option('--window <s>', 'length of the measuring window in seconds (0: to the end)', '0')
     .option('--max-time <s>', 'stop after this many simulated seconds', '120')
     .option('--seed <n>', 'seed of the topology, latencies, transactions and timers', '1')
     .option('--tx-size <bytes>', 'transaction body size', '250')
@@ -31,7 +37,8 @@ export function relaySimCommand(): Command {
       'after',
       '\nExamples:\n' +
         '  keel bitcoin relay-sim --json\n' +
-        '  keel bitcoin relay-sim --nodes 500 --tx-rate 7 --table\n',
+        '  keel bitcoin relay-sim --nodes 500 --tx-rate 7 --table\n' +
+        '  keel bitcoin relay-sim --tx-rate 7 --duration 20 --warmup 10 --window 10 --table\n',
     )
     .action(async (raw: unknown) => {
       process.exitCode = await (await handler()).relaySimHandler(

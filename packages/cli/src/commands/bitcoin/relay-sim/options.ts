@@ -6,6 +6,8 @@ export const relaySimOptionsSchema = z.object({
   outbound: z.coerce.number().int().min(1).max(64).default(8),
   txRate: z.coerce.number().positive().max(1000).default(5),
   duration: z.coerce.number().positive().max(3600).default(10),
+  warmup: z.coerce.number().min(0).max(3600).default(0),
+  window: z.coerce.number().min(0).max(3600).default(0),
   maxTime: z.coerce.number().positive().max(36_000).default(120),
   seed: z.coerce.number().int().min(0).max(0xffffffff).default(1),
   txSize: z.coerce.number().int().min(60).max(400_000).default(250),

@@ -22,9 +22,27 @@ export class LeafNode {
   /** suffix → value at the last commit (undefined = absent) */
   readonly dirty = new Map<number, Uint8Array | undefined>();
   count = 0;
+  /** The tree allowed to mutate this node in place (copy-on-write, see `VerkleTree.fork`). */
+  owner: object | undefined;
 
-  constructor(stem: Uint8Array) {
+  constructor(stem: Uint8Array, owner?: object) {
     this.stem = stem;
+    this.owner = owner;
+  }
+
+  /** A clean copy owned by `owner` (the node must be committed: forks share clean nodes only). */
+  copy(owner: object): LeafNode {
+    const n = new LeafNode(this.stem, owner);
+    for (let i = 0; i < WIDTH; i++) n.values[i] = this.values[i];
+    n.c1 = this.c1;
+    n.c2 = this.c2;
+    n.commitment = this.commitment;
+    n.h1 = this.h1;
+    n.h2 = this.h2;
+    n.hash = this.hash;
+    n.committed = this.committed;
+    n.count = this.count;
+    return n;
   }
 
   set(suffix: number, value: Uint8Array | undefined): void {
@@ -116,9 +134,25 @@ export class InternalNode {
   hash = 0n;
   readonly dirty = new Set<number>();
   count = 0;
+  /** The tree allowed to mutate this node in place (copy-on-write, see `VerkleTree.fork`). */
+  owner: object | undefined;
 
-  constructor(depth: number) {
+  constructor(depth: number, owner?: object) {
     this.depth = depth;
+    this.owner = owner;
+  }
+
+  /** A clean copy owned by `owner` (the node must be committed: forks share clean nodes only). */
+  copy(owner: object): InternalNode {
+    const n = new InternalNode(this.depth, owner);
+    for (let i = 0; i < WIDTH; i++) {
+      n.children[i] = this.children[i];
+      n.childHashes[i] = this.childHashes[i]!;
+    }
+    n.commitment = this.commitment;
+    n.hash = this.hash;
+    n.count = this.count;
+    return n;
   }
 
   setChild(i: number, child: Node | undefined): void {

@@ -35,11 +35,48 @@ export interface TreeStats {
  * so the root depends only on the key/value set, not on the order of operations.
  */
 export class VerkleTree {
-  readonly root = new InternalNode(0);
+  /** Identity of this tree as a node owner: nodes it does not own are copied before a write. */
+  private token: object = {};
+  private rootNode: InternalNode = new InternalNode(0, this.token);
+
+  get root(): InternalNode {
+    return this.rootNode;
+  }
+
+  /**
+   * A new tree with the same contents, sharing every node: both trees copy a shared node
+   * before changing it (copy-on-write), so writes to either leave the other intact. Costs one
+   * commit; later writes copy only the nodes on their paths.
+   */
+  fork(): VerkleTree {
+    this.commit();
+    this.token = {};
+    const t = new VerkleTree();
+    t.rootNode = this.rootNode;
+    return t;
+  }
+
+  private own<N extends Node>(n: N): N {
+    return (n.owner === this.token ? n : n.copy(this.token)) as N;
+  }
+
+  private ownRoot(): InternalNode {
+    this.rootNode = this.own(this.rootNode);
+    return this.rootNode;
+  }
+
+  /** The child at `idx` of an owned node, itself made owned (relinked without a count change). */
+  private ownChild(parent: InternalNode, idx: number): Node | undefined {
+    const c = parent.children[idx];
+    if (c === undefined || c.owner === this.token) return c;
+    const copy = c.copy(this.token);
+    parent.children[idx] = copy;
+    return copy;
+  }
 
   get(key: Uint8Array): Uint8Array | undefined {
     checkKey(key);
-    let node: Node | undefined = this.root;
+    let node: Node | undefined = this.rootNode;
     while (node !== undefined && node.kind === 'internal') node = node.children[key[node.depth]!];
     if (node === undefined || !sameStem(node.stem, key)) return undefined;
     return node.values[key[STEM_SIZE]!];
@@ -48,28 +85,28 @@ export class VerkleTree {
   insert(key: Uint8Array, value: Uint8Array): void {
     checkKey(key);
     checkValue(value);
-    let node = this.root;
+    let node = this.ownRoot();
     for (;;) {
       const idx = key[node.depth]!;
-      const child = node.children[idx];
-      if (child === undefined) {
-        const leaf = new LeafNode(key.slice(0, STEM_SIZE));
+      const existing = node.children[idx];
+      if (existing === undefined) {
+        const leaf = new LeafNode(key.slice(0, STEM_SIZE), this.token);
         leaf.set(key[STEM_SIZE]!, value.slice());
         node.setChild(idx, leaf);
         return;
       }
       node.dirty.add(idx);
-      if (child.kind === 'internal') {
-        node = child;
+      if (existing.kind === 'internal') {
+        node = this.ownChild(node, idx) as InternalNode;
         continue;
       }
-      if (sameStem(child.stem, key)) {
-        child.set(key[STEM_SIZE]!, value.slice());
+      if (sameStem(existing.stem, key)) {
+        (this.ownChild(node, idx) as LeafNode).set(key[STEM_SIZE]!, value.slice());
         return;
       }
-      // Split: push the existing leaf down until the two stems part.
-      const inner = new InternalNode(node.depth + 1);
-      inner.setChild(child.stem[inner.depth]!, child);
+      // Split: push the existing leaf down until the two stems part (it moves unchanged).
+      const inner = new InternalNode(node.depth + 1, this.token);
+      inner.setChild(existing.stem[inner.depth]!, existing);
       node.setChild(idx, inner);
       node = inner;
     }
@@ -78,15 +115,15 @@ export class VerkleTree {
   /** Removes a key; returns whether it was present. */
   delete(key: Uint8Array): boolean {
     checkKey(key);
+    if (this.get(key) === undefined) return false;
     const path: Array<[InternalNode, number]> = [];
-    let node: Node | undefined = this.root;
+    let node: Node | undefined = this.ownRoot();
     while (node !== undefined && node.kind === 'internal') {
       const idx: number = key[node.depth]!;
       path.push([node, idx]);
-      node = node.children[idx];
+      node = this.ownChild(node, idx);
     }
-    if (node === undefined || !sameStem(node.stem, key)) return false;
-    if (node.values[key[STEM_SIZE]!] === undefined) return false;
+    if (node === undefined) return false;
     node.set(key[STEM_SIZE]!, undefined);
     for (const [n, i] of path) n.dirty.add(i);
     if (node.count > 0) return true;
@@ -107,8 +144,8 @@ export class VerkleTree {
 
   /** Updates every dirty commitment; returns the root commitment. */
   commit(): Element {
-    this.root.commit();
-    return this.root.commitment;
+    this.rootNode.commit();
+    return this.rootNode.commitment;
   }
 
   /** Compressed 32-byte root commitment (the block header's state root). */
@@ -119,7 +156,7 @@ export class VerkleTree {
   /** map_to_scalar_field(root commitment), 32 bytes little-endian. */
   rootHash(): Uint8Array {
     this.commit();
-    return numberToBytesLE(this.root.hash, 32);
+    return numberToBytesLE(this.rootNode.hash, 32);
   }
 
   stats(): TreeStats {
@@ -139,7 +176,7 @@ export class VerkleTree {
         }
       }
     };
-    walk(this.root);
+    walk(this.rootNode);
     return { leaves, internalNodes, values, maxDepth };
   }
 }

@@ -3,6 +3,8 @@ import { bigIntToBytes, bytesToHex, utf8ToBytes } from '@keel/util';
 import { LedgerError, LedgerErrorCode } from './errors.ts';
 import { buildHeader, type EthBlockView, writeHead } from './evm/block.ts';
 import { evmAccountAddress, META_EVM_CHAIN_ID } from './evm/keys.ts';
+import { type EvmStateMode, META_EVM_STATE } from './evm/verkleKeys.ts';
+import { buildVerkleTree, rememberVerkleTree } from './evm/verkleState.ts';
 import type { Ledger } from './ledger.ts';
 import type { LedgerParams } from './params.ts';
 import { readAccount, writeAccount } from './state/account.ts';
@@ -34,6 +36,12 @@ export interface GenesisConfig {
    * every block gets an Ethereum block view. Absent: native transactions only.
    */
   readonly evmChainId?: bigint;
+  /**
+   * The EVM state backend (needs `evmChainId`): `"mpt"` (default) commits the EVM in the
+   * ledger's hashed tree; `"verkle"` also keeps it in an EIP-6800 verkle tree whose root
+   * commitment is each Ethereum block view's `stateRoot`, with per-block execution witnesses.
+   */
+  readonly evmState?: EvmStateMode;
   /** Their stake is created, not taken from `balances`. */
   readonly validators: readonly GenesisValidator[];
 }
@@ -94,7 +102,12 @@ export function createGenesisState(
     if (typeof id !== 'bigint' || id < 1n || id > BigInt(Number.MAX_SAFE_INTEGER))
       throw bad('evmChainId must be 1..2^53-1');
     overlay.set(META_EVM_CHAIN_ID, bigIntToBytes(id, 8));
-    eth = genesisEthBlock(overlay, ledger.params);
+    const mode = config.evmState ?? 'mpt';
+    if (mode !== 'mpt' && mode !== 'verkle') throw bad('evmState must be "mpt" or "verkle"');
+    if (mode === 'verkle') overlay.set(META_EVM_STATE, utf8ToBytes('verkle'));
+    eth = genesisEthBlock(overlay, ledger.params, mode === 'verkle');
+  } else if (config.evmState !== undefined && config.evmState !== 'mpt') {
+    throw bad('evmState "verkle" needs evmChainId (the EVM enabled)');
   }
   const state = overlay.commit();
   return { state, stateRoot: state.root(), ...(eth ? { eth } : {}) };
@@ -107,11 +120,16 @@ export function chainIdOf(state: LedgerState): string | undefined {
 }
 
 /** The Ethereum view of block 0 (empty; its state root is the genesis root before this record). */
-function genesisEthBlock(overlay: StateOverlay, params: LedgerParams): EthBlockView {
+function genesisEthBlock(
+  overlay: StateOverlay,
+  params: LedgerParams,
+  verkle: boolean,
+): EthBlockView {
+  const tree = verkle ? buildVerkleTree(overlay.commit()) : undefined;
   const header = buildHeader({
     parentHash: new Uint8Array(32),
     coinbase: new Uint8Array(20),
-    stateRoot: overlay.commit().root(),
+    stateRoot: tree ? tree.rootCommitment() : overlay.commit().root(),
     transactionsRoot: EMPTY_TRIE_ROOT,
     receiptsRoot: EMPTY_TRIE_ROOT,
     logsBloom: new Uint8Array(256),
@@ -125,6 +143,7 @@ function genesisEthBlock(overlay: StateOverlay, params: LedgerParams): EthBlockV
     excessBlobGas: 0n,
   });
   const hash = headerHash(header);
+  if (tree) rememberVerkleTree(hash, tree);
   writeHead(overlay, {
     number: 0n,
     hash,

@@ -37,6 +37,26 @@ export {
 } from './evm/keys.ts';
 export { getEvmAccount, getEvmCode, getEvmStorage } from './evm/queries.ts';
 export { txSender } from './evm/sender.ts';
+export {
+  chunkifyCode,
+  EvmStateMode,
+  encodeBasicData,
+  evmStateModeOf,
+  verkleBasicDataKey,
+  verkleStorageKey,
+} from './evm/verkleKeys.ts';
+export {
+  buildVerkleTree,
+  type VerkleBlockWitness,
+  verkleBlockWitness,
+  verkleTreeOf,
+  verkleTreeStats,
+} from './evm/verkleState.ts';
+export {
+  checkVerkleWitnessJSON,
+  type VerkleWitnessVerdict,
+  verkleWitnessToJSON,
+} from './evm/verkleWitness.ts';
 export { LedgerWorldState } from './evm/worldState.ts';
 export {
   chainIdOf,

@@ -23,6 +23,8 @@ import type { StateOverlay } from '../state/ledgerState.ts';
 import type { LedgerBlockContext, Receipt } from '../types.ts';
 import type { EthTx } from './ethTx.ts';
 import { type EvmHead, encodeEvmHead, evmBlockHashKey, META_EVM_HEAD } from './keys.ts';
+import { evmStateModeOf } from './verkleKeys.ts';
+import { applyVerkleBlock, rememberVerkleBlock, VerkleAccessRecorder } from './verkleState.ts';
 import { LedgerWorldState } from './worldState.ts';
 
 /** The Ethereum side of a receipt (what `eth_getTransactionReceipt` reports). */
@@ -106,6 +108,8 @@ export class EvmBlockRun {
   private gasUsed = 0n;
   private blobGasUsed = 0n;
   private logCount = 0;
+  /** Verkle chains only: the keys the block's execution read. */
+  private readonly access: VerkleAccessRecorder | undefined;
 
   constructor(
     private readonly overlay: StateOverlay,
@@ -115,9 +119,11 @@ export class EvmBlockRun {
     params: LedgerParams,
   ) {
     this.env = blockEnv(overlay, chainId, head, block, params);
+    this.access = evmStateModeOf(overlay) === 'verkle' ? new VerkleAccessRecorder() : undefined;
     this.world = new LedgerWorldState(
       overlay,
       block.feeRecipient ? { evm: this.env.coinbase, account: block.feeRecipient } : undefined,
+      this.access,
     );
   }
 
@@ -180,13 +186,18 @@ export class EvmBlockRun {
 
   /**
    * Builds the block view and records it (head, block hash, the hash 256 blocks back pruned).
-   * Its `stateRoot` is the ledger root after the block's transactions, before these records.
+   * Its `stateRoot` is the ledger root after the block's transactions, before these records
+   * — or, on a verkle chain, the verkle root commitment of the EVM state after them.
    */
   finish(): EthBlockView {
+    const post = this.overlay.commit();
+    const verkle = this.access
+      ? applyVerkleBlock(this.overlay.base, post, this.overlay.changes(), this.access)
+      : undefined;
     const header = buildHeader({
       parentHash: this.head.hash,
       coinbase: this.env.coinbase,
-      stateRoot: this.overlay.commit().root(),
+      stateRoot: verkle ? verkle.root : post.root(),
       transactionsRoot: transactionsRoot(this.raws),
       receiptsRoot: receiptsRoot(this.receipts),
       logsBloom: logsBloom(this.receipts.flatMap((r) => r.logs)),
@@ -200,6 +211,7 @@ export class EvmBlockRun {
       excessBlobGas: this.env.excessBlobGas,
     });
     const hash = headerHash(header);
+    if (verkle) rememberVerkleBlock(hash, header.number, verkle);
     writeHead(this.overlay, {
       number: header.number,
       hash,

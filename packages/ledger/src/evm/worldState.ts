@@ -14,6 +14,7 @@ import {
   evmCodeKey,
   evmStorageKey,
 } from './keys.ts';
+import type { VerkleAccessRecorder } from './verkleState.ts';
 
 export const EMPTY_CODE_HASH: Uint8Array = keccak256(new Uint8Array(0));
 const EMPTY = new Uint8Array(0);
@@ -47,6 +48,8 @@ export class LedgerWorldState implements WorldState {
   constructor(
     readonly overlay: StateOverlay,
     private readonly alias?: { readonly evm: Address; readonly account: Uint8Array },
+    /** Verkle chains: records the keys the execution reads (the block witness's key set). */
+    private readonly access?: VerkleAccessRecorder,
   ) {}
 
   private accountId(a: Address): Uint8Array {
@@ -64,6 +67,7 @@ export class LedgerWorldState implements WorldState {
   }
 
   exists(a: Address): boolean {
+    this.access?.account(a);
     return (
       this.record(a) !== undefined || this.overlay.get(accountKey(this.accountId(a))) !== undefined
     );
@@ -86,9 +90,11 @@ export class LedgerWorldState implements WorldState {
     return { nonce: acct.nonce, balance: acct.balance, codeHash: this.codeHashOf(a) };
   }
   getNonce(a: Address): bigint {
+    this.access?.account(a);
     return readAccount(this.overlay, this.accountId(a)).nonce;
   }
   getBalance(a: Address): bigint {
+    this.access?.account(a);
     return readAccount(this.overlay, this.accountId(a)).balance;
   }
   private codeHashOf(a: Address): Uint8Array {
@@ -100,12 +106,14 @@ export class LedgerWorldState implements WorldState {
     const code = this.overlay.get(evmCodeKey(r.codeHash));
     if (!code)
       throw new LedgerError(LedgerErrorCode.CORRUPT_STATE, `EVM code ${hex(r.codeHash)} missing`);
+    this.access?.code(a, code);
     return code;
   }
   getCodeHash(a: Address): Uint8Array | undefined {
     return this.exists(a) ? this.codeHashOf(a) : undefined;
   }
   getStorage(a: Address, key: bigint): bigint {
+    this.access?.storage(a, key);
     const b = this.overlay.get(evmStorageKey(a, key));
     return b ? bytesToBigInt(b) : 0n;
   }

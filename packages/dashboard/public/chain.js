@@ -14,7 +14,32 @@ const blockShape = {
   timestamp: 'number',
   committedAt: 'number',
   txs: 'array',
+  qc: 'object',
 };
+
+/** Whether bit `i` is set in a QC's signer bitmap (hex; bit i = validator i, LSB first per byte). */
+export function signed(signersHex, i) {
+  const byte = Number.parseInt(signersHex.slice((i >> 3) * 2, (i >> 3) * 2 + 2) || '0', 16);
+  return ((byte >> (i & 7)) & 1) === 1;
+}
+
+/**
+ * Votes and proposals per validator over the recent blocks: a block's QC names who voted for its
+ * parent, so `votes` counts the QCs (of `window` non-genesis QCs) the validator signed.
+ */
+export function participation(validators, blocks) {
+  const qcs = blocks.filter((b) => typeof b.qc?.signers === 'string' && b.qc.signers.length > 0);
+  return {
+    window: qcs.length,
+    from: qcs.length ? Math.min(...qcs.map((b) => b.height)) : 0,
+    to: qcs.length ? Math.max(...qcs.map((b) => b.height)) : 0,
+    rows: validators.map((v) => ({
+      index: v.index,
+      votes: qcs.filter((b) => signed(b.qc.signers, v.index)).length,
+      proposed: blocks.filter((b) => b.proposer === v.index).length,
+    })),
+  };
+}
 
 /**
  * Subscribes to `newBlocks` over the proxied WebSocket; each notification bumps `tick` so the
@@ -129,6 +154,109 @@ function TxResult({ tx, hash }) {
   </dl>`;
 }
 
+/** UTF-8 text or 0x-hex to hex (the storage key / argument inputs accept both). */
+export function keyHex(input) {
+  const t = input.trim();
+  if (/^0x([0-9a-fA-F]{2})*$/.test(t)) return t.slice(2).toLowerCase();
+  return [...new TextEncoder().encode(t)].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** An 8-byte value read as the SDK's little-endian u64 (storageGetU64), else null. */
+export function u64le(hex) {
+  if (typeof hex !== 'string' || hex.length !== 16) return null;
+  let n = 0n;
+  for (let i = 14; i >= 0; i -= 2) n = (n << 8n) | BigInt(Number.parseInt(hex.slice(i, i + 2), 16));
+  return n.toString();
+}
+
+function HexValue({ hex }) {
+  if (hex === null) return html`<span>(empty)</span>`;
+  const n = u64le(hex);
+  return html`<span class="mono">0x${hex}</span>${n !== null && html` <span>(u64 ${n})</span>`}`;
+}
+
+/** Reads a WASM contract's state: a storage key, or a read-only method call (gas-capped). */
+function ContractPanel({ address }) {
+  const [key, setKey] = useState('');
+  const [method, setMethod] = useState('');
+  const [args, setArgs] = useState('');
+  const [out, setOut] = useState(null);
+  const run = async (what, f) => {
+    setOut({ busy: what });
+    try {
+      setOut(await f());
+    } catch (e) {
+      setOut({ error: e });
+    }
+  };
+  const readKey = (e) => {
+    e.preventDefault();
+    void run('storage', async () => {
+      const r = expectShape(
+        await rpc('chain', 'state_getStorage', { address, key: keyHex(key) }),
+        { value: 'string?', height: 'number' },
+        'state_getStorage',
+      );
+      return { storage: r, key };
+    });
+  };
+  const call = (e) => {
+    e.preventDefault();
+    void run('call', async () => {
+      const r = expectShape(
+        await rpc('chain', 'contract_call', {
+          address,
+          method: method.trim(),
+          ...(args.trim() ? { args: keyHex(args) } : {}),
+          gas: 1_000_000,
+        }),
+        { status: 'string', gasUsed: 'number', returnData: 'string', error: 'string?' },
+        'contract_call',
+      );
+      return { call: r, method };
+    });
+  };
+  return html`<div class="contract" id="contract-panel">
+    <form onSubmit=${readKey} aria-label="Read a storage key">
+      <label for="contract-key">Storage key (text or 0x-hex)</label>
+      <div class="row">
+        <input id="contract-key" value=${key} onInput=${(e) => setKey(e.currentTarget.value)} maxlength="200" autocomplete="off" spellcheck="false" />
+        <button type="submit">Read</button>
+      </div>
+    </form>
+    <form onSubmit=${call} aria-label="Call a method read-only">
+      <label for="contract-method">Method (read-only call, state is not changed)</label>
+      <div class="row">
+        <input id="contract-method" value=${method} onInput=${(e) => setMethod(e.currentTarget.value)} maxlength="64" autocomplete="off" spellcheck="false" />
+        <label for="contract-args" class="visually-hidden">Arguments (0x-hex)</label>
+        <input id="contract-args" placeholder="args 0x…" value=${args} onInput=${(e) => setArgs(e.currentTarget.value)} maxlength="400" autocomplete="off" spellcheck="false" />
+        <button type="submit">Call</button>
+      </div>
+    </form>
+    ${out?.busy && html`<p>Reading…</p>`}
+    ${out?.error && html`<div class="failure" role="alert">${String(out.error.message)}</div>`}
+    ${
+      out?.storage &&
+      html`<p id="contract-result" data-kind="storage">Key “${out.key}” at height ${out.storage.height}: <${HexValue} hex=${out.storage.value ?? null} /></p>`
+    }
+    ${
+      out?.call &&
+      html`<p id="contract-result" data-kind="call">${out.method}(): ${out.call.status}${out.call.error ? ` (${out.call.error})` : ''}, gas ${out.call.gasUsed}, returned <${HexValue} hex=${out.call.returnData || null} /></p>`
+    }
+  </div>`;
+}
+
+function AccountResult({ a, address }) {
+  return html`<dl class="result" id="search-result" data-kind=${a.codeHash ? 'contract' : 'account'}>
+    <dt>${a.codeHash ? 'WASM contract' : 'Account'}</dt><dd class="mono">${address}</dd>
+    <dt>Balance</dt><dd>${a.balance}</dd>
+    <dt>Nonce</dt><dd>${a.nonce}</dd>
+    ${a.codeHash && html`<dt>Code hash</dt><dd class="mono">${a.codeHash}</dd>`}
+    <dt>At height</dt><dd>${a.height}</dd>
+  </dl>
+  ${a.codeHash && html`<${ContractPanel} address=${address} />`}`;
+}
+
 function BlockResult({ b, onPick }) {
   return html`<dl class="result" id="search-result" data-kind="block">
     <dt>Block</dt><dd>${b.height}</dd>
@@ -163,11 +291,17 @@ async function search(q) {
       };
     const b = await rpc('chain', 'chain_getBlockByHash', { hash });
     if (b !== null) return { block: expectShape(b, blockShape, 'block') };
-    return { none: `no transaction or block with hash ${hash}` };
+    const a = expectShape(
+      await rpc('chain', 'state_getAccount', { address: hash }),
+      { balance: 'string', nonce: 'string', height: 'number', codeHash: 'string?' },
+      'account',
+    );
+    if (a.codeHash || a.balance !== '0' || a.nonce !== '0') return { account: a, address: hash };
+    return { none: `no transaction, block or account ${hash}` };
   }
   throw new ServiceFailure(
     'rpc',
-    'enter a block height or a 32-byte hex hash (block or transaction)',
+    'enter a block height or 32 bytes of hex (block hash, transaction hash or account address)',
   );
 }
 
@@ -193,7 +327,7 @@ function Search() {
   return html`<section class="search" aria-labelledby="search-title">
     <h3 id="search-title">Search</h3>
     <form onSubmit=${submit} role="search">
-      <label for="search-input">Block height, block hash or transaction hash</label>
+      <label for="search-input">Block height, block hash, transaction hash or account address</label>
       <div class="row">
         <input id="search-input" name="q" value=${q} onInput=${(e) => setQ(e.currentTarget.value)}
           autocomplete="off" spellcheck="false" maxlength="80" />
@@ -205,6 +339,7 @@ function Search() {
     ${out?.none && html`<p id="search-result" data-kind="none">${out.none}</p>`}
     ${out?.tx && html`<${TxResult} tx=${out.tx} hash=${out.hash} />`}
     ${out?.block && html`<${BlockResult} b=${out.block} onPick=${pick} />`}
+    ${out?.account && html`<${AccountResult} a=${out.account} address=${out.address} />`}
   </section>`;
 }
 
@@ -215,6 +350,7 @@ export function ChainView() {
   const st = usePoll(() => loadChain(cache.current), POLL_MS, tick);
   const d = st.data;
   const totalStake = d ? d.validators.reduce((a, v) => a + v.stake, 0) : 0;
+  const part = d ? participation(d.validators, d.recent) : null;
   return html`<section class="card" id="chain" aria-labelledby="chain-title">
     <header class="card-head">
       <h2 id="chain-title">Chain${d ? ` · ${d.status.chainId}` : ''}</h2>
@@ -241,12 +377,14 @@ export function ChainView() {
           )}</tbody>
       </table>
       <h3>Validators</h3>
-      <table id="chain-validators">
-        <thead><tr><th scope="col">#</th><th scope="col">Name</th><th scope="col">Stake</th><th scope="col">Share</th></tr></thead>
-        <tbody>${d.validators.map(
-          (v) =>
-            html`<tr><td>${v.index}</td><td>${v.name}</td><td>${v.stake}</td><td>${totalStake ? ((100 * v.stake) / totalStake).toFixed(1) : '0'} %</td></tr>`,
-        )}</tbody>
+      <table id="chain-validators" data-window=${part.window} data-from=${part.from} data-to=${part.to}>
+        <caption>Votes and uptime over the QCs of blocks ${part.from}–${part.to} (${part.window} QCs); proposals over the same blocks</caption>
+        <thead><tr><th scope="col">#</th><th scope="col">Name</th><th scope="col">Stake</th><th scope="col">Share</th><th scope="col">Votes</th><th scope="col">Uptime</th><th scope="col">Proposed</th></tr></thead>
+        <tbody>${d.validators.map((v, i) => {
+          const p = part.rows[i];
+          const up = part.window ? ((100 * p.votes) / part.window).toFixed(0) : '–';
+          return html`<tr data-index=${v.index}><td>${v.index}</td><td>${v.name}</td><td>${v.stake}</td><td>${totalStake ? ((100 * v.stake) / totalStake).toFixed(1) : '0'} %</td><td class="votes">${p.votes} / ${part.window}</td><td class="uptime">${up} %</td><td class="proposed">${p.proposed}</td></tr>`;
+        })}</tbody>
       </table>
       <${Search} />`
     }

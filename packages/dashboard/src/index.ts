@@ -9,5 +9,5 @@ export {
   parseBitcoinEndpoint,
   parseEndpointUrl,
 } from './options.ts';
-export { bitcoinReadMethods, chainReadMethods, screenCall } from './proxy.ts';
+export { bitcoinReadMethods, chainReadMethods, dashboardCallGas, screenCall } from './proxy.ts';
 export { type DashboardServer, startDashboardServer } from './server.ts';

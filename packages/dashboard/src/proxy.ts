@@ -8,7 +8,11 @@ import {
 } from '@keel/api';
 import { type BitcoinEndpoint, dashboardLimits } from './options.ts';
 
-/** Read-only chain methods the dashboard may call through the proxy (no admin, no sends). */
+/**
+ * Read-only chain methods the dashboard may call through the proxy (no admin, no sends).
+ * `contract_call` runs a WASM method against the committed state without committing anything;
+ * the proxy requires an explicit gas limit of at most {@link dashboardCallGas}.
+ */
 export const chainReadMethods: ReadonlySet<MethodName> = new Set<MethodName>([
   'chain_getBlockByHeight',
   'chain_getBlockByHash',
@@ -16,6 +20,8 @@ export const chainReadMethods: ReadonlySet<MethodName> = new Set<MethodName>([
   'chain_getTransaction',
   'chain_getTransactionReceipt',
   'state_getAccount',
+  'state_getStorage',
+  'contract_call',
   'consensus_getValidators',
   'consensus_getStatus',
   'net_peers',
@@ -50,6 +56,9 @@ export const bitcoinReadMethods: ReadonlySet<string> = new Set([
   'getblockhash',
   'getblockheader',
 ]);
+
+/** The most gas a read-only `contract_call` may burn when it comes through the dashboard. */
+export const dashboardCallGas = 1_000_000;
 
 type RpcCall = { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
 type RpcAnswer = { jsonrpc: '2.0'; id: unknown; result?: unknown; error?: unknown };
@@ -90,6 +99,16 @@ export function screenCall(service: 'chain' | 'bitcoin', c: RpcCall): RpcAnswer 
   const p = methodParams[m].safeParse(c.params ?? {});
   if (!p.success) {
     return reject(c.id, RpcErrorCode.INVALID_PARAMS, p.error.issues[0]?.message ?? 'bad params');
+  }
+  if (m === 'contract_call') {
+    const gas = (p.data as { gas?: number }).gas;
+    if (gas === undefined || gas > dashboardCallGas) {
+      return reject(
+        c.id,
+        RpcErrorCode.INVALID_PARAMS,
+        `contract_call through the dashboard needs gas ≤ ${dashboardCallGas} (got ${gas ?? 'none'})`,
+      );
+    }
   }
   return null;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Devnet } from '@keel/chain-node';
+import { exampleWasm } from '@keel/contracts';
 import { loadBlsBackend } from '@keel/crypto';
 import { encodeTx, signTx } from '@keel/ledger';
 import { freePort, tempDir } from '@keel/test-utils';
@@ -185,6 +186,53 @@ describe('keel dashboard in Chromium against a devnet', { skip, timeout: 150_000
     await page.screenshot({ path: join(ARTIFACTS, 'chain.png'), fullPage: true });
   });
 
+  it('validator votes, uptime and proposals match the QCs of the blocks the RPC serves', async () => {
+    const client = devnet.nodes[0]!.client;
+    await page.waitForFunction(
+      () => Number(document.querySelector('#chain-validators')?.getAttribute('data-window')) >= 3,
+      null,
+      { timeout: 15_000 },
+    );
+    // One synchronous read of the table, so a refresh cannot split it.
+    const shown = await page.evaluate(() => {
+      const t = document.querySelector('#chain-validators')!;
+      return {
+        from: Number(t.getAttribute('data-from')),
+        to: Number(t.getAttribute('data-to')),
+        window: Number(t.getAttribute('data-window')),
+        rows: Array.from(t.querySelectorAll('tbody tr')).map((r) => ({
+          index: Number(r.getAttribute('data-index')),
+          votes: r.querySelector('.votes')?.textContent ?? '',
+          uptime: r.querySelector('.uptime')?.textContent ?? '',
+        })),
+      };
+    });
+    // Recount from the RPC's blocks: bit i of a QC's signer bitmap (LSB first) is validator i.
+    let qcs = 0;
+    const votes = new Map<number, number>();
+    for (let h = shown.from; h <= shown.to; h++) {
+      const b = await client.call('chain_getBlockByHeight', { height: h });
+      assert.ok(b, `block ${h}`);
+      const bits = Buffer.from(b.qc.signers, 'hex');
+      if (bits.length === 0) continue;
+      qcs++;
+      for (let i = 0; i < bits.length * 8; i++) {
+        if ((bits[i >> 3]! >> (i & 7)) & 1) votes.set(i, (votes.get(i) ?? 0) + 1);
+      }
+    }
+    assert.equal(shown.window, qcs);
+    assert.equal(shown.rows.length, 4);
+    let total = 0;
+    for (const r of shown.rows) {
+      const v = votes.get(r.index) ?? 0;
+      total += v;
+      assert.equal(r.votes, `${v} / ${qcs}`, `validator ${r.index}`);
+      assert.equal(r.uptime, `${((100 * v) / qcs).toFixed(0)} %`);
+    }
+    // A QC needs more than 2/3 of 4 equal stakes: at least 3 signers each.
+    assert.ok(total >= 3 * qcs, `${total} votes over ${qcs} QCs`);
+  });
+
   it('the finality chart gains a bar when a new block lands', async () => {
     const chart = page.locator('#finality-chart');
     const last = Number(await chart.getAttribute('data-last-height'));
@@ -247,6 +295,76 @@ describe('keel dashboard in Chromium against a devnet', { skip, timeout: 150_000
     await page.fill('#search-input', 'not a hash');
     await page.click('.search button[type=submit]');
     await page.locator('.search [role=alert]').waitFor({ timeout: 5000 });
+  });
+
+  it('search opens a WASM contract we deployed: its storage and a read-only call', async () => {
+    const [from] = devnet.init.accounts;
+    const client = devnet.nodes[0]!.client;
+    const send = async (body: Parameters<typeof signTx>[0]) => {
+      const raw = encodeTx(signTx(body, hexToBytes(from!.secretKey)));
+      const { hash } = await client.call('chain_sendTransaction', { raw: bytesToHex(raw) });
+      for (let i = 0; i < 100; i++) {
+        const r = await client.call('chain_getTransactionReceipt', { hash });
+        if (r) return r;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      throw new Error(`tx ${hash} not committed`);
+    };
+    const nonce = async () =>
+      BigInt((await client.call('state_getAccount', { address: from!.address })).nonce);
+    const common = { chainId: 'keel-dash', from: hexToBytes(from!.address), gasPrice: 1n };
+    const dep = await send({
+      ...common,
+      nonce: await nonce(),
+      gasLimit: 5_000_000,
+      kind: 'deploy',
+      code: await exampleWasm('counter'),
+      initInput: new Uint8Array(0),
+    });
+    assert.equal(dep.status, 'ok', JSON.stringify(dep));
+    const address = String(dep.contractAddress);
+    for (let i = 0; i < 2; i++) {
+      const r = await send({
+        ...common,
+        nonce: await nonce(),
+        gasLimit: 200_000,
+        kind: 'call',
+        to: hexToBytes(address),
+        value: 0n,
+        method: 'increment',
+        input: new Uint8Array(0),
+      });
+      assert.equal(r.status, 'ok');
+    }
+    await page.fill('#search-input', address);
+    await page.click('.search button[type=submit]');
+    const res = page.locator('#search-result[data-kind="contract"]');
+    await res.waitFor({ timeout: 10_000 });
+    const acct = await client.call('state_getAccount', { address });
+    const codeHash = (acct as { codeHash?: string }).codeHash;
+    assert.ok(codeHash && ((await res.textContent()) ?? '').includes(codeHash));
+    await page.fill('#contract-key', 'count');
+    await page.click('#contract-panel form[aria-label="Read a storage key"] button');
+    const st = page.locator('#contract-result[data-kind="storage"]');
+    await st.waitFor({ timeout: 10_000 });
+    const viaRpc = await client.call('state_getStorage', {
+      address,
+      key: Buffer.from('count').toString('hex'),
+    });
+    assert.equal(viaRpc.value, '0200000000000000');
+    const stText = (await st.textContent()) ?? '';
+    assert.ok(stText.includes(`0x${viaRpc.value}`) && stText.includes('(u64 2)'), stText);
+    await page.fill('#contract-method', 'get');
+    await page.click('#contract-panel form[aria-label="Call a method read-only"] button');
+    const call = page.locator('#contract-result[data-kind="call"]');
+    await call.waitFor({ timeout: 10_000 });
+    const callText = (await call.textContent()) ?? '';
+    assert.ok(callText.startsWith('get(): ok') && callText.includes('(u64 2)'), callText);
+    // A plain account (no code) is found by its address too.
+    await page.fill('#search-input', from!.address);
+    await page.click('.search button[type=submit]');
+    await page.locator('#search-result[data-kind="account"]').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'search-contract.png'), fullPage: true });
   });
 
   it('the Ethereum view finds an ETH transfer we sent with viem, and the sender account', async () => {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { RpcErrorCode } from '@keel/api';
 import {
   DashboardError,
+  dashboardCallGas,
   parseBitcoinEndpoint,
   parseEndpointUrl,
   screenCall,
@@ -76,6 +77,30 @@ describe('proxy screening', () => {
     assert.equal(code({ method: 'x' }), RpcErrorCode.METHOD_NOT_FOUND);
     const btc = screenCall('bitcoin', { method: 'stop' })?.error as { code: number };
     assert.equal(btc.code, RpcErrorCode.METHOD_NOT_FOUND);
+  });
+
+  it('contract_call passes only with an explicit gas limit within the dashboard cap', () => {
+    const addr = 'ab'.repeat(32);
+    const call = (gas?: number) =>
+      screenCall('chain', {
+        method: 'contract_call',
+        params: { address: addr, method: 'get', ...(gas === undefined ? {} : { gas }) },
+      });
+    assert.equal(call(dashboardCallGas), null);
+    for (const gas of [undefined, dashboardCallGas + 1]) {
+      const e = call(gas)?.error as { code: number; message: string };
+      assert.equal(e.code, RpcErrorCode.INVALID_PARAMS);
+      assert.match(e.message, /needs gas ≤ 1000000/);
+    }
+    const bad = screenCall('chain', {
+      method: 'contract_call',
+      params: { address: addr, method: 'no spaces', gas: 10 },
+    })?.error as { code: number };
+    assert.equal(bad.code, RpcErrorCode.INVALID_PARAMS);
+    assert.equal(
+      screenCall('chain', { method: 'state_getStorage', params: { address: addr, key: '00' } }),
+      null,
+    );
   });
 
   it('the server refuses unscreened calls, oversized bodies and path traversal', async () => {

@@ -1,0 +1,2 @@
+// snarkjs ships no types; the bench declares the one call it makes (see Snarkjs above).
+declare module 'snarkjs';

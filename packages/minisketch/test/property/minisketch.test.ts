@@ -16,8 +16,8 @@ const setsArb = fc
   })
   .map((r) => {
     const mask = (1n << BigInt(r.bits)) - 1n;
-    const fit = (xs: bigint[]) => [...new Set(xs.map((x) => x & mask).filter((x) => x !== 0n))];
-    return { ...r, a: fit(r.a), b: fit(r.b) };
+    const toField = (xs: bigint[]) => [...new Set(xs.map((x) => x & mask).filter((x) => x !== 0n))];
+    return { ...r, a: toField(r.a), b: toField(r.b) };
   });
 
 test('decode(merge(a, b)) is the symmetric difference whenever it fits the capacity', () => {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { parseOptions } from '../../options.ts';
+import { addBlobFlags } from '../chain/blobFlags.ts';
 import type * as Handler from './handler.ts';
 import { devnetOptionsSchema } from './options.ts';
 
@@ -8,42 +9,31 @@ const handler = (): Promise<typeof Handler> => import('./handler.ts');
 
 /** `keel devnet`: a local multi-validator BFT chain on loopback (what `npm start` runs). */
 export function devnetCommand(): Command {
-  return new Command('devnet')
-    .description(
-      'Run a local BFT-chain devnet: a fresh genesis, N validator processes (`keel chain run`) ' +
-        'on loopback with JSON-RPC, funded dev accounts, and a live status line. With --slots S ' +
-        'it exits after S finalized blocks and checks that every node agrees on every block hash ' +
-        'and state root (exit 0 only then); --json prints {validators, finalized, agree, ' +
-        'stateRootsAgree, txCommitted, tps, finalityP50Ms, finalityP95Ms, viewChanges}. ' +
-        'Ctrl-C stops every node.',
-    )
-    .option('--validators <n>', 'number of validator processes', '4')
-    .option('--slots <s>', 'exit after this many finalized blocks (and check agreement)')
-    .option('--load <tps>', 'built-in transfer load, transactions per second', '0')
-    .option('--json', 'with --slots: print only the summary object')
-    .option('--datadir <dir>', 'keep node data here (default: a temp dir removed on exit)')
-    .option('--block-time <ms>', 'minimum time per view', '100')
-    .option('--base-timeout <ms>', 'first view timeout', '1000')
-    .option('--chain-id <id>', 'chain id', 'keel-devnet')
-    .option('--timeout <s>', 'give up after this many seconds')
-    .option('--no-dashboard', 'do not serve the web dashboard (keel dashboard) for node 0')
-    .option('--dashboard-port <n>', 'port of the dashboard (0: any free port)', '0')
-    .option(
-      '--blob-retention-blocks <n>',
-      'each node keeps blob sidecars this many blocks',
-      '131072',
-    )
-    .option('--blob-pool-max-txs <n>', 'most pending blob transactions per node', '10000')
-    .option('--blob-pool-max-blobs <n>', 'most pending blobs per node (128 KiB each)', '20000')
-    .option('--blob-pool-max-per-sender <n>', 'most pending blob transactions per sender', '16')
-    .option(
-      '--blob-pool-replace-bump-percent <n>',
-      'a blob-tx replacement raises both fee caps by this much',
-      '100',
-    )
-    .action(async (raw: unknown) => {
-      process.exitCode = await (await handler()).devnetHandler(
-        parseOptions(devnetOptionsSchema, raw),
-      );
-    });
+  return addBlobFlags(
+    new Command('devnet')
+      .description(
+        'Run a local BFT-chain devnet: a fresh genesis, N validator processes (`keel chain run`) ' +
+          'on loopback with JSON-RPC, funded dev accounts, and a live status line. With --slots S ' +
+          'it exits after S finalized blocks and checks that every node agrees on every block hash ' +
+          'and state root (exit 0 only then); --json prints {validators, finalized, agree, ' +
+          'stateRootsAgree, txCommitted, tps, finalityP50Ms, finalityP95Ms, viewChanges}. ' +
+          'Ctrl-C stops every node.',
+      )
+      .option('--validators <n>', 'number of validator processes', '4')
+      .option('--slots <s>', 'exit after this many finalized blocks (and check agreement)')
+      .option('--load <tps>', 'built-in transfer load, transactions per second', '0')
+      .option('--json', 'with --slots: print only the summary object')
+      .option('--datadir <dir>', 'keep node data here (default: a temp dir removed on exit)')
+      .option('--block-time <ms>', 'minimum time per view', '100')
+      .option('--base-timeout <ms>', 'first view timeout', '1000')
+      .option('--chain-id <id>', 'chain id', 'keel-devnet')
+      .option('--timeout <s>', 'give up after this many seconds')
+      .option('--no-dashboard', 'do not serve the web dashboard (keel dashboard) for node 0')
+      .option('--dashboard-port <n>', 'port of the dashboard (0: any free port)', '0'),
+    ' per node',
+  ).action(async (raw: unknown) => {
+    process.exitCode = await (await handler()).devnetHandler(
+      parseOptions(devnetOptionsSchema, raw),
+    );
+  });
 }

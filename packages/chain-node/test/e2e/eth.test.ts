@@ -46,6 +46,7 @@ describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 300_00
   let url: string;
   let contracts: Record<string, Compiled>;
   let chain: ReturnType<typeof defineChain>;
+  let tokenAddress: Hex | null = null;
 
   before(async () => {
     contracts = compile({ 'KeelToken.sol': TOKEN_SOL, 'Points.sol': POINTS_SOL });
@@ -120,6 +121,7 @@ describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 300_00
     assert.equal(deployed.status, 'success');
     const token = deployed.contractAddress!;
     assert.ok(token);
+    tokenAddress = token;
     assert.ok((await pub.getCode({ address: token }))!.length > 100);
     assert.equal(await pub.readContract({ address: token, abi, functionName: 'symbol' }), 'KEEL');
     // transfers from another node's RPC, too: the tx is gossiped and included
@@ -194,6 +196,80 @@ describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 300_00
     assert.equal(err.error?.code, 3);
     assert.match(err.error!.message, /balance too low/);
     assert.match(String(err.error!.data), /^0x08c379a0/);
+  });
+
+  it('filters: viem createEventFilter/getFilterChanges, block and pending filters, watchEvent (poll), eth_syncing', async () => {
+    assert.ok(tokenAddress, 'the viem test deployed no token');
+    const { abi } = contracts.KeelToken!;
+    const account = privateKeyToAccount(devnet.init.ethAccounts[0]!.privateKey as Hex);
+    const to = devnet.init.ethAccounts[2]!.address as Hex;
+    const pub = createPublicClient({ chain, transport: http(url), pollingInterval: 200 });
+    const wallet = createWalletClient({ chain, transport: http(url), account });
+    assert.equal((await rpc(url, 'eth_syncing', [])).result, false);
+    const events = await pub.createContractEventFilter({
+      address: tokenAddress,
+      abi,
+      eventName: 'Transfer',
+    });
+    const blocks = await pub.createBlockFilter();
+    const pending = await pub.createPendingTransactionFilter();
+    const watched: bigint[] = [];
+    const unwatch = pub.watchContractEvent({
+      address: tokenAddress,
+      abi,
+      eventName: 'Transfer',
+      poll: true,
+      pollingInterval: 200,
+      onLogs: (logs) => {
+        for (const l of logs)
+          watched.push((l as unknown as { args: { value: bigint } }).args.value);
+      },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const h = await wallet.writeContract({
+      chain,
+      address: tokenAddress,
+      abi,
+      functionName: 'transfer',
+      args: [to, 777n],
+    });
+    const pendingSeen = (await pub.getFilterChanges({ filter: pending })) as Hex[];
+    const rc = await pub.waitForTransactionReceipt({ hash: h, timeout: 30_000 });
+    const changes = (await pub.getFilterChanges({ filter: events })) as unknown as {
+      args: { value: bigint };
+      transactionHash: Hex;
+    }[];
+    assert.deepEqual(
+      changes.map((c) => c.args.value),
+      [777n],
+    );
+    assert.equal(changes[0]!.transactionHash, h);
+    // reported once: the next poll has nothing new
+    assert.deepEqual(await pub.getFilterChanges({ filter: events }), []);
+    const all = (await pub.getFilterLogs({ filter: events })) as unknown as {
+      transactionHash: Hex;
+    }[];
+    assert.ok(all.some((l) => l.transactionHash === h));
+    const newBlocks = (await pub.getFilterChanges({ filter: blocks })) as Hex[];
+    assert.ok(newBlocks.includes(rc.blockHash), 'the inclusion block is not in the block filter');
+    // the tx was pending when polled right after sending, or already included (fast block)
+    const pendingAfter = (await pub.getFilterChanges({ filter: pending })) as Hex[];
+    assert.ok(
+      pendingSeen.includes(h) || pendingAfter.length === 0,
+      'pending filter returned unrelated hashes',
+    );
+    const end = Date.now() + 10_000;
+    while (!watched.includes(777n) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 100));
+    unwatch();
+    assert.ok(watched.includes(777n), 'watchContractEvent (poll) missed the Transfer');
+    assert.equal(await pub.uninstallFilter({ filter: events }), true);
+    assert.equal(await pub.uninstallFilter({ filter: events }), false);
+    const gone = await rpc(url, 'eth_getFilterChanges', [events.id]);
+    assert.equal(gone.error?.code, -32000);
+    assert.match(gone.error!.message, /filter not found/);
+    const badId = await rpc(url, 'eth_getFilterChanges', ['nonsense']);
+    assert.equal(badId.error?.code, -32602);
   });
 
   it('ethers: deploys a second contract, mints, transfers, queries events and revert reasons', async () => {

@@ -8,7 +8,13 @@ import {
   ed25519,
   sha256,
 } from '@keel/crypto';
-import { createGenesisState, type EthBlockView, type Ledger, type LedgerState } from '@keel/ledger';
+import {
+  createGenesisState,
+  type EthBlockView,
+  type EvmStateMode,
+  type Ledger,
+  type LedgerState,
+} from '@keel/ledger';
 import { bytesToHex, bytesToUtf8, hexToBytes, isHex, utf8ToBytes } from '@keel/util';
 import { ChainNodeError, ChainNodeErrorCode } from './errors.ts';
 
@@ -26,11 +32,14 @@ export const DEFAULT_EVM_CHAIN_ID = 1337;
 /**
  * The genesis file (JSON): the chain id, validators with stakes, and initial balances (32-byte
  * ledger accounts or 20-byte EVM addresses, hex). `evmChainId` is the EIP-155 chain id of
- * Ethereum transactions (default `DEFAULT_EVM_CHAIN_ID`).
+ * Ethereum transactions (default `DEFAULT_EVM_CHAIN_ID`). `evmState` picks the EVM state
+ * backend: `"mpt"` (default) or `"verkle"` (EIP-6800 tree; the Ethereum block view's
+ * `stateRoot` is its root commitment and every block has an execution witness).
  */
 export interface GenesisFile {
   readonly chainId: string;
   readonly evmChainId?: number;
+  readonly evmState?: EvmStateMode;
   readonly genesisTime: number;
   readonly validators: readonly GenesisValidator[];
   readonly balances: readonly { readonly address: string; readonly amount: string }[];
@@ -101,9 +110,13 @@ export function parseGenesisFile(raw: unknown): GenesisFile {
   ) {
     throw bad('evmChainId must be a positive integer');
   }
+  if (o.evmState !== undefined && o.evmState !== 'mpt' && o.evmState !== 'verkle') {
+    throw bad('evmState must be "mpt" or "verkle"');
+  }
   return {
     chainId: o.chainId,
     ...(o.evmChainId !== undefined ? { evmChainId: o.evmChainId as number } : {}),
+    ...(o.evmState !== undefined ? { evmState: o.evmState as EvmStateMode } : {}),
     genesisTime: o.genesisTime as number,
     validators,
     balances,
@@ -138,6 +151,7 @@ export function loadGenesis(file: GenesisFile, bls: BlsBackend, ledger: Ledger):
     g = createGenesisState(ledger, {
       chainId: file.chainId,
       evmChainId: BigInt(file.evmChainId ?? DEFAULT_EVM_CHAIN_ID),
+      ...(file.evmState !== undefined ? { evmState: file.evmState } : {}),
       balances: file.balances.map((b) => ({
         address: hexToBytes(b.address),
         amount: BigInt(b.amount),

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type BlockJson, createHttpClient, type RpcClient, type StatusJson } from '@keel/api';
 import type { BlsBackend } from '@keel/crypto';
+import type { EvmStateMode } from '@keel/ledger';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import { type InitGenesisResult, initGenesis } from './init.ts';
 import { LoadGenerator } from './load.ts';
@@ -24,6 +25,8 @@ export interface DevnetOptions {
   readonly host?: string;
   /** More `keel chain run` flags for every node (e.g. `--blob-retention-blocks 8`). */
   readonly nodeArgs?: readonly string[];
+  /** EVM state backend of the genesis (`mpt` default, `verkle`). */
+  readonly evmState?: EvmStateMode;
 }
 
 export interface DevnetNode {
@@ -100,6 +103,7 @@ export class Devnet {
       seed: o.seed,
       genesisTime: Date.now(),
       bls: o.bls,
+      ...(o.evmState ? { evmState: o.evmState } : {}),
     });
     const host = o.host ?? '127.0.0.1';
     const ports: number[] = [];

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlsBackend } from '@keel/crypto';
 import { keccak256, nobleSecp256k1, sha256 } from '@keel/crypto';
+import type { EvmStateMode } from '@keel/ledger';
 import { BufferWriter, bytesToHex, utf8ToBytes } from '@keel/util';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
@@ -33,6 +34,8 @@ export interface InitGenesisParameters {
   readonly ethBalance?: bigint;
   /** EIP-155 chain id; default `DEFAULT_EVM_CHAIN_ID` (1337). */
   readonly evmChainId?: number;
+  /** EVM state backend written to the genesis file; default `mpt` (left out of the file). */
+  readonly evmState?: EvmStateMode;
 }
 
 /** A funded devnet Ethereum account (development only: the key is on disk in clear). */
@@ -88,6 +91,7 @@ export async function initGenesis(p: InitGenesisParameters): Promise<InitGenesis
   const genesis: GenesisFile = {
     chainId: p.chainId,
     evmChainId: p.evmChainId ?? DEFAULT_EVM_CHAIN_ID,
+    ...(p.evmState === 'verkle' ? { evmState: p.evmState } : {}),
     genesisTime: p.genesisTime,
     validators: keys.map((k) => genesisValidator(`validator-${k.index}`, p.stake, k, p.bls)),
     balances: [

@@ -37,6 +37,7 @@ export async function devnetHandler(o: DevnetOptions): Promise<number> {
     accounts: 16,
     adminToken: randomBytes(16).toString('hex'),
     nodeArgs: blobNodeArgs(o),
+    evmState: o.evmState,
   });
   let stopping = false;
   let dashboard: DashboardServer | null = null;

@@ -29,7 +29,12 @@ export function devnetCommand(): Command {
       .option('--chain-id <id>', 'chain id', 'keel-devnet')
       .option('--timeout <s>', 'give up after this many seconds')
       .option('--no-dashboard', 'do not serve the web dashboard (keel dashboard) for node 0')
-      .option('--dashboard-port <n>', 'port of the dashboard (0: any free port)', '0'),
+      .option('--dashboard-port <n>', 'port of the dashboard (0: any free port)', '0')
+      .option(
+        '--evm-state <mode>',
+        'EVM state backend of the genesis: mpt, or verkle (EIP-6800 tree; block witnesses)',
+        'mpt',
+      ),
     ' per node',
   ).action(async (raw: unknown) => {
     process.exitCode = await (await handler()).devnetHandler(

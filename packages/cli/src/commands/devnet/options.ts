@@ -21,6 +21,7 @@ export const devnetOptionsSchema = z.object({
   timeout: z.coerce.number().int().min(1).max(86_400).optional(),
   dashboard: z.boolean().default(true),
   dashboardPort: z.coerce.number().int().min(0).max(65_535).default(0),
+  evmState: z.enum(['mpt', 'verkle']).default('mpt'),
   ...blobOptionsShape,
 });
 

@@ -397,8 +397,15 @@ export class ChainNode {
   private send(to: number, m: ConsensusMessage): void {
     const delay =
       m.type === 'vote' ? this.viewStartedAt + (this.o.blockTimeMs ?? 0) - Date.now() : 0;
-    if (delay > 0) setTimeout(() => !this.stopped && this.network.sendTo(to, m), delay);
-    else this.network.sendTo(to, m);
+    // Our own vote as the next leader loops back as a new input, never inline: a lone
+    // validator's vote is a quorum, and inline handling ran views without end in one step.
+    const deliver =
+      to === this.consensus.config.index
+        ? () => this.input({ type: 'message', from: to, message: m, now: Date.now() })
+        : () => this.network.sendTo(to, m);
+    if (delay > 0 || to === this.consensus.config.index) {
+      setTimeout(() => !this.stopped && deliver(), Math.max(0, delay));
+    } else deliver();
   }
 
   private onNetMessage(peer: string, validator: number | null, m: ConsensusMessage): void {

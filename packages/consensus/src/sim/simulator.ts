@@ -503,9 +503,17 @@ class Simulation {
           break;
       }
     }
+    // A node's messages to itself (its own vote as the next leader) are local: no latency, loss,
+    // partition or Byzantine rewriting, and not counted as network messages.
+    const remote: ConsensusOutput[] = [];
+    for (const x of outputs) {
+      if (x.type === 'send' && x.to === i) {
+        this.queue.push(this.now, { kind: 'deliver', to: i, from: i, message: x.message });
+      } else remote.push(x);
+    }
     const sends: Send[] = node.behaviour
-      ? byzantineSends(node.behaviour, node.state, outputs, this.byzRng)
-      : outputs.flatMap((x) =>
+      ? byzantineSends(node.behaviour, node.state, remote, this.byzRng)
+      : remote.flatMap((x) =>
           x.type === 'send'
             ? [{ to: x.to, message: x.message }]
             : x.type === 'broadcast'

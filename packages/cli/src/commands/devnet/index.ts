@@ -19,7 +19,11 @@ export function devnetCommand(): Command {
           'stateRootsAgree, txCommitted, tps, finalityP50Ms, finalityP95Ms, viewChanges}. ' +
           'Ctrl-C stops every node.',
       )
-      .option('--validators <n>', 'number of validator processes', '4')
+      .option(
+        '--validators <n>',
+        'number of validator processes, 1-32 (4 = 3f + 1 tolerates one faulty validator; fewer tolerate none)',
+        '4',
+      )
       .option('--slots <s>', 'exit after this many finalized blocks (and check agreement)')
       .option('--load <tps>', 'built-in transfer load, transactions per second', '0')
       .option('--json', 'with --slots: print only the summary object')

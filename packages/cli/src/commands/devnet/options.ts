@@ -5,7 +5,7 @@ export const devnetOptionsSchema = z.object({
   validators: z.coerce
     .number()
     .int()
-    .min(4, 'at least 4 (n = 3f + 1 with f >= 1)')
+    .min(1, 'at least 1 (fewer than 4 tolerate no faulty validator: n = 3f + 1)')
     .max(32)
     .default(4),
   slots: z.coerce.number().int().min(1).max(1_000_000).optional(),

@@ -40,6 +40,10 @@ export const TxRejectReason = {
   GAS_LIMIT_TOO_HIGH: 'gas_limit_too_high',
   INVALID_CODE: 'invalid_code',
   STAKE: 'stake',
+  /** Evidence that does not prove an offence (bad signature, unknown validator/epoch, expired). */
+  EVIDENCE: 'evidence',
+  /** Evidence of an offence (validator, epoch) that was slashed already. */
+  EVIDENCE_DUPLICATE: 'evidence_duplicate',
 } as const;
 export type TxRejectReason = (typeof TxRejectReason)[keyof typeof TxRejectReason];
 

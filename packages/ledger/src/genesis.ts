@@ -8,6 +8,13 @@ import { buildVerkleTree, rememberVerkleTree } from './evm/verkleState.ts';
 import type { Ledger } from './ledger.ts';
 import type { LedgerParams } from './params.ts';
 import { readAccount, writeAccount } from './state/account.ts';
+import {
+  checkEpochParams,
+  type EpochParams,
+  type EpochValidator,
+  writeEpochParams,
+  writeEpochSet,
+} from './state/epochs.ts';
 import { META_CHAIN_ID } from './state/keys.ts';
 import { LedgerState, StateOverlay } from './state/ledgerState.ts';
 import { MAX_U128 } from './tx/encoding.ts';
@@ -44,6 +51,13 @@ export interface GenesisConfig {
   readonly evmState?: EvmStateMode;
   /** Their stake is created, not taken from `balances`. */
   readonly validators: readonly GenesisValidator[];
+  /**
+   * Staking epochs (`state/epochs.ts`): stake changes reach the consensus set at epoch
+   * boundaries, unstaked bonds unbond, evidence slashes and jails. Absent: the genesis set
+   * forever and stake changes only move the ledger's records (and roots stay as before).
+   * The genesis list (epochs 0 and 1) is `validators` in this order.
+   */
+  readonly epochs?: EpochParams;
 }
 
 function bad(message: string): LedgerError {
@@ -90,6 +104,20 @@ export function createGenesisState(
       vrfPublicKey: v.vrfPublicKey,
     });
     if (err) throw bad(`validators[${i}] (${bytesToHex(v.address)}): ${err}`);
+  }
+  if (config.epochs) {
+    const why = checkEpochParams(config.epochs);
+    if (why) throw bad(`epochs: ${why}`);
+    writeEpochParams(overlay, config.epochs);
+    const list: EpochValidator[] = config.validators.map((g) => ({
+      address: g.address ?? g.vrfPublicKey,
+      power: Number(g.stake / ledger.params.powerUnit),
+      blsPublicKey: g.blsPublicKey,
+      blsPop: g.blsPop,
+      vrfPublicKey: g.vrfPublicKey,
+    }));
+    writeEpochSet(overlay, 0, list);
+    writeEpochSet(overlay, 1, list);
   }
   // No account can ever exceed u128 if the whole supply fits in it (fees only burn or move).
   const supply =

@@ -108,7 +108,27 @@ export {
   type SnapshotLimits,
 } from './snapshot.ts';
 export { type Account, decodeAccount, encodeAccount } from './state/account.ts';
-export { accountKey, codeKey, StatePrefix, storageKey, validatorKey } from './state/keys.ts';
+export {
+  checkEpochParams,
+  defaultEpochParams,
+  type EpochParams,
+  type EpochValidator,
+  type EvidenceVerifier,
+  type EvidenceVerifierContext,
+  epochOfHeight,
+  isSlashed,
+  type LedgerEvidence,
+  type SlashResult,
+  slashAmount,
+} from './state/epochs.ts';
+export {
+  accountKey,
+  codeKey,
+  epochSetKey,
+  StatePrefix,
+  storageKey,
+  validatorKey,
+} from './state/keys.ts';
 export { LedgerState, StateOverlay, type StateWrite } from './state/ledgerState.ts';
 export { LedgerRuntimeState, LedgerStateBackend } from './state/runtimeState.ts';
 export {
@@ -121,6 +141,14 @@ export {
   txHash,
   txSigningPayload,
 } from './tx/encoding.ts';
+export {
+  decodeEvidenceTx,
+  EVIDENCE_TX_TAG,
+  encodeEvidenceTx,
+  evidenceTxHash,
+  isEvidenceTx,
+  MAX_EVIDENCE_TX_BYTES,
+} from './tx/evidence.ts';
 export {
   decodeTxList,
   defaultTxListLimits,

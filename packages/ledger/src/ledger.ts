@@ -25,10 +25,22 @@ import {
   type TxLimits,
 } from './params.ts';
 import { readAccount, writeAccount } from './state/account.ts';
+import {
+  applySlash,
+  type EpochParams,
+  type EpochValidator,
+  type EvidenceVerifier,
+  epochOfHeight,
+  processEpochBoundary,
+  readEpochParams,
+  readEpochSet,
+  type SlashResult,
+} from './state/epochs.ts';
 import { codeKey, META_CHAIN_ID } from './state/keys.ts';
 import { type LedgerState, StateOverlay, type StateWrite } from './state/ledgerState.ts';
 import { LedgerRuntimeState } from './state/runtimeState.ts';
 import { decodeTx, encodeTx, TX_SIGNING_DOMAIN, txHash } from './tx/encoding.ts';
+import { decodeEvidenceTx, evidenceTxHash, isEvidenceTx } from './tx/evidence.ts';
 import type { SignedTx } from './tx/types.ts';
 import type { LedgerBlockContext, Receipt, ReceiptStatus } from './types.ts';
 import { addStake, readValidatorSet, removeStake, type ValidatorRecord } from './validators.ts';
@@ -41,6 +53,11 @@ export interface CreateLedgerOptions {
   /** Checks proofs of possession on stake; default: noble (pure TS). */
   readonly bls?: BlsBackend;
   readonly ed25519?: Ed25519;
+  /**
+   * Checks the signatures of evidence transactions (the node passes `@keel/consensus`'s
+   * `verifyEquivocationEvidence`). Without one, every evidence transaction is refused.
+   */
+  readonly evidenceVerifier?: EvidenceVerifier;
 }
 
 export type CheckTxResult =
@@ -82,6 +99,10 @@ export interface BlockResult {
   readonly eth?: EthBlockView;
   /** The block's net state writes (what a node persists, see `stateWritesToKvOps`). */
   readonly writes: readonly StateWrite[];
+  /** Epochs: the block was the last of its epoch and fixed the list of this epoch. */
+  readonly epochFixed?: number;
+  /** Evidence transactions of the block that slashed someone. */
+  readonly slashed?: readonly SlashResult[];
 }
 
 export interface CallContractParameters {
@@ -113,6 +134,8 @@ export class Ledger {
   readonly runtime: Runtime;
   private readonly bls: BlsBackend;
   private readonly ed25519: Ed25519;
+  /** See `CreateLedgerOptions.evidenceVerifier` (settable: a node wires it after genesis). */
+  evidenceVerifier: EvidenceVerifier | undefined;
 
   constructor(opts: CreateLedgerOptions = {}) {
     this.params = { ...defaultLedgerParams, ...opts.params };
@@ -130,6 +153,7 @@ export class Ledger {
         verifiers: { ed25519: { verify: (pk, msg, sig) => ed.verify(sig, msg, pk) } },
       });
     this.bls = opts.bls ?? nobleBls;
+    this.evidenceVerifier = opts.evidenceVerifier;
   }
 
   /** Gas a transaction pays before anything runs. */
@@ -282,8 +306,30 @@ export class Ledger {
     let validatorSetChanged = false;
     const evmChainId = evmChainIdOf(state);
     let evm: EvmBlockRun | undefined;
+    const slashed: SlashResult[] = [];
     for (let i = 0; i < txs.length; i++) {
       const raw = txs[i]!;
+      if (raw instanceof Uint8Array && isEvidenceTx(raw)) {
+        try {
+          const r = this.applyEvidence(overlay, raw, block.height);
+          slashed.push(r);
+          receipts.push(evidenceReceipt(raw));
+          applied.push(i);
+          validatorSetChanged = true;
+        } catch (e) {
+          if (!(e instanceof InvalidTxError)) throw e;
+          if (opts.skipInvalid) {
+            rejected.push({ index: i, error: e });
+            continue;
+          }
+          throw new LedgerError(
+            LedgerErrorCode.INVALID_BLOCK,
+            `transaction ${i} is invalid: ${e.message}`,
+            { index: i, reason: e.reason },
+          );
+        }
+        continue;
+      }
       if (raw instanceof Uint8Array && isEthTx(raw)) {
         const mark = overlay.mark();
         try {
@@ -356,6 +402,13 @@ export class Ledger {
       receipts.push(r);
       applied.push(i);
     }
+    const epochs = readEpochParams(overlay);
+    const boundary =
+      !!epochs &&
+      processEpochBoundary(overlay, epochs, this.params, block.height, (address, amount) => {
+        const a = readAccount(overlay, address);
+        writeAccount(overlay, address, { ...a, balance: a.balance + amount });
+      });
     const eth =
       evmChainId === undefined
         ? undefined
@@ -371,7 +424,81 @@ export class Ledger {
       validatorSetChanged,
       ...(eth ? { eth } : {}),
       writes: overlay.changes(),
+      ...(boundary ? { epochFixed: epochOfHeight(epochs!, block.height) + 2 } : {}),
+      ...(slashed.length ? { slashed } : {}),
     };
+  }
+
+  /**
+   * Verifies and applies one evidence transaction in a block at `height`: decodes it, checks
+   * its epoch (not after the block's), the signatures through `evidenceVerifier` against the
+   * stored list of the offence epoch (expired past the unbonding period), refuses a second
+   * slash of the same offence, then slashes and jails. Throws `InvalidTxError` (`evidence`,
+   * `evidence_duplicate`, `malformed`).
+   */
+  private applyEvidence(overlay: StateOverlay, raw: Uint8Array, height: bigint): SlashResult {
+    const ep = readEpochParams(overlay);
+    if (!ep)
+      throw new InvalidTxError(TxRejectReason.EVIDENCE, 'evidence: this chain has no epochs');
+    let e: ReturnType<typeof decodeEvidenceTx>;
+    try {
+      e = decodeEvidenceTx(raw);
+    } catch (err) {
+      if (!isKeelError(err)) throw err;
+      throw new InvalidTxError(TxRejectReason.MALFORMED, `malformed evidence: ${err.message}`);
+    }
+    const current = epochOfHeight(ep, height);
+    if (e.epoch > current)
+      throw new InvalidTxError(
+        TxRejectReason.EVIDENCE,
+        `evidence: offence epoch ${e.epoch} is after the block's epoch ${current}`,
+      );
+    const verify = this.evidenceVerifier;
+    if (!verify)
+      throw new InvalidTxError(TxRejectReason.EVIDENCE, 'evidence: no evidence verifier');
+    try {
+      verify(e, {
+        currentEpoch: current,
+        unbondingEpochs: ep.unbondingEpochs,
+        validatorsOf: (epoch) => readEpochSet(overlay, epoch),
+      });
+    } catch (err) {
+      if (!isKeelError(err)) throw err;
+      throw new InvalidTxError(TxRejectReason.EVIDENCE, err.message, { code: err.code });
+    }
+    const r = applySlash(overlay, ep, this.params, e, current);
+    if (typeof r === 'string') throw new InvalidTxError(TxRejectReason.EVIDENCE_DUPLICATE, r);
+    return r;
+  }
+
+  /**
+   * The mempool check of an evidence transaction: would it apply in a block at `height` on
+   * `state`? A verdict, never a throw for bad evidence.
+   */
+  checkEvidence(
+    state: LedgerState,
+    raw: Uint8Array,
+    height: bigint,
+  ):
+    | { ok: true; txHash: Uint8Array }
+    | { ok: false; reason: TxRejectReason; error: InvalidTxError } {
+    try {
+      this.applyEvidence(new StateOverlay(state), raw, height);
+      return { ok: true, txHash: evidenceTxHash(raw) };
+    } catch (e) {
+      if (e instanceof InvalidTxError) return { ok: false, reason: e.reason, error: e };
+      throw e;
+    }
+  }
+
+  /** The chain's epoch parameters (undefined: no epochs). */
+  epochParams(state: LedgerState): EpochParams | undefined {
+    return readEpochParams(state);
+  }
+
+  /** The consensus list of `epoch`, when the state holds it (recent epochs only). */
+  epochValidators(state: LedgerState, epoch: number): EpochValidator[] | undefined {
+    return readEpochSet(state, epoch);
   }
 
   private evmRun(
@@ -562,10 +689,19 @@ export class Ledger {
         return { status: 'ok', gasUsed: intrinsic };
       }
       case 'unstake': {
-        const err = removeStake(overlay, tx.from, tx.amount, this.params);
-        if (err) return rejectedOutcome(intrinsic, err);
+        const ep = readEpochParams(overlay);
+        const r = removeStake(
+          overlay,
+          tx.from,
+          tx.amount,
+          this.params,
+          ep
+            ? { epoch: epochOfHeight(ep, block.height), unbondingEpochs: ep.unbondingEpochs }
+            : undefined,
+        );
+        if ('error' in r) return rejectedOutcome(intrinsic, r.error);
         const a = readAccount(overlay, tx.from);
-        writeAccount(overlay, tx.from, { ...a, balance: a.balance + tx.amount });
+        writeAccount(overlay, tx.from, { ...a, balance: a.balance + r.credit });
         return { status: 'ok', gasUsed: intrinsic };
       }
     }
@@ -682,6 +818,18 @@ interface Outcome {
   logs?: ExecutionResult['logs'];
   contractAddress?: Uint8Array;
   error?: { code: string; message: string };
+}
+
+function evidenceReceipt(raw: Uint8Array): Receipt {
+  return {
+    txHash: evidenceTxHash(raw),
+    kind: 'evidence',
+    status: 'ok',
+    gasUsed: 0,
+    fee: 0n,
+    returnData: new Uint8Array(0),
+    logs: [],
+  };
 }
 
 function rejectedOutcome(gasUsed: number, message: string): Outcome {

@@ -17,7 +17,7 @@ export type ReceiptStatus = 'ok' | 'revert' | 'out_of_gas' | 'trap' | 'rejected'
 export interface Receipt {
   readonly txHash: Uint8Array;
   /** A native kind, or `ethereum` for an Ethereum transaction (`evm/ethTx.ts`). */
-  readonly kind: TxKindName | 'ethereum';
+  readonly kind: TxKindName | 'ethereum' | 'evidence';
   readonly status: ReceiptStatus;
   readonly gasUsed: number;
   /** gasUsed × gasPrice, paid by the sender. */

@@ -20,6 +20,11 @@ export interface ValidatorRecord {
   readonly blsPop: Uint8Array;
   /** 32-byte ECVRF-EDWARDS25519 public key. */
   readonly vrfPublicKey: Uint8Array;
+  /** Epochs: stake unstaked but still slashable, paid back from epoch `releaseEpoch` on. */
+  readonly unbonding?: bigint;
+  readonly releaseEpoch?: number;
+  /** Epochs: slashed and out of the consensus set until this epoch (exclusive). */
+  readonly jailedUntil?: number;
 }
 
 /** Total voting power stays below consensus's 2^50 bound. */
@@ -32,21 +37,32 @@ interface KVW extends KV {
   set(key: Uint8Array, value: Uint8Array | undefined): void;
 }
 
-/** `stake u128 LE ‖ blsPublicKey 48 ‖ blsPop 96 ‖ vrfPublicKey 32` (192 bytes). */
-function encodeRecord(v: ValidatorRecord): Uint8Array {
-  const out = new Uint8Array(192);
+/**
+ * `stake u128 LE ‖ blsPublicKey 48 ‖ blsPop 96 ‖ vrfPublicKey 32` (192 bytes), then, only on
+ * chains with epochs and only when one is non-zero, `unbonding u128 LE ‖ releaseEpoch u32 LE ‖
+ * jailedUntil u32 LE` (216 bytes) — so chains without epochs keep their roots.
+ */
+export function encodeRecord(v: ValidatorRecord): Uint8Array {
+  const extended = !!(v.unbonding || v.releaseEpoch || v.jailedUntil);
+  const out = new Uint8Array(extended ? 216 : 192);
   out.set(bigIntToBytesLE(v.stake, 16), 0);
   out.set(v.blsPublicKey, 16);
   out.set(v.blsPop, 64);
   out.set(v.vrfPublicKey, 160);
+  if (extended) {
+    out.set(bigIntToBytesLE(v.unbonding ?? 0n, 16), 192);
+    const dv = new DataView(out.buffer);
+    dv.setUint32(208, v.releaseEpoch ?? 0, true);
+    dv.setUint32(212, v.jailedUntil ?? 0, true);
+  }
   return out;
 }
 
 function decodeRecord(address: Uint8Array, b: Uint8Array, params: LedgerParams): ValidatorRecord {
-  if (b.length !== 192)
+  if (b.length !== 192 && b.length !== 216)
     throw new LedgerError(LedgerErrorCode.CORRUPT_STATE, `validator record of ${b.length} bytes`);
   const stake = bytesToBigIntLE(b.subarray(0, 16));
-  return {
+  const rec: ValidatorRecord = {
     address,
     stake,
     power: Number(stake / params.powerUnit),
@@ -54,6 +70,40 @@ function decodeRecord(address: Uint8Array, b: Uint8Array, params: LedgerParams):
     blsPop: b.slice(64, 160),
     vrfPublicKey: b.slice(160, 192),
   };
+  if (b.length === 192) return rec;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return {
+    ...rec,
+    unbonding: bytesToBigIntLE(b.subarray(192, 208)),
+    releaseEpoch: dv.getUint32(208, true),
+    jailedUntil: dv.getUint32(212, true),
+  };
+}
+
+/** Writes a validator record (epoch bookkeeping: slashing, jailing, unbonding). */
+export function writeValidator(s: KVW, v: ValidatorRecord): void {
+  s.set(validatorKey(v.address), encodeRecord(v));
+}
+
+/** Deletes a validator record, its BLS-key index and its place in the validator list. */
+export function deleteValidator(s: KVW, v: ValidatorRecord, params: LedgerParams): void {
+  const set = readValidatorSet(s, params);
+  s.set(validatorKey(v.address), undefined);
+  s.set(blsKeyKey(v.blsPublicKey), undefined);
+  writeAddresses(
+    s,
+    set.map((x) => x.address).filter((a) => !equalBytes(a, v.address)),
+  );
+}
+
+/** The address that registered a BLS key, if any. */
+export function validatorByBlsKey(
+  s: KV,
+  blsPublicKey: Uint8Array,
+  params: LedgerParams,
+): ValidatorRecord | undefined {
+  const a = s.get(blsKeyKey(blsPublicKey));
+  return a ? readValidator(s, a, params) : undefined;
 }
 
 function readAddresses(s: KV): Uint8Array[] {
@@ -122,6 +172,7 @@ export function addStake(
   if (total - (existing ? existing.stake / params.powerUnit : 0n) + power >= MAX_TOTAL_POWER)
     return 'total voting power would exceed 2^50';
   const rec: ValidatorRecord = {
+    ...existing,
     address: req.address,
     stake,
     power: Number(power),
@@ -137,33 +188,49 @@ export function addStake(
   return undefined;
 }
 
-/** Removes stake; a validator whose stake reaches 0 leaves the set. Returns an error message. */
+/** On chains with epochs: the epoch of the block and the unbonding period. */
+export interface UnbondingRules {
+  readonly epoch: number;
+  readonly unbondingEpochs: number;
+}
+
+/**
+ * Removes stake. Without epochs the amount is paid back at once (`credit`) and a validator
+ * whose stake reaches 0 leaves the set. With epochs (`unbonding`) the amount starts unbonding:
+ * it stays slashable and is paid back from epoch `epoch + 2 + unbondingEpochs` (the offender
+ * may still sign in epoch `epoch + 1`, whose set is fixed already, and evidence of that epoch
+ * is accepted for `unbondingEpochs` more epochs); the record stays until then.
+ */
 export function removeStake(
   s: KVW,
   address: Uint8Array,
   amount: bigint,
   params: LedgerParams,
-): string | undefined {
-  if (amount <= 0n) return 'unstake amount must be positive';
+  unbonding?: UnbondingRules,
+): { readonly error: string } | { readonly credit: bigint } {
+  if (amount <= 0n) return { error: 'unstake amount must be positive' };
   const v = readValidator(s, address, params);
-  if (!v) return 'not a validator';
-  if (amount > v.stake) return `unstake ${amount} exceeds the stake ${v.stake}`;
+  if (!v) return { error: 'not a validator' };
+  if (amount > v.stake) return { error: `unstake ${amount} exceeds the stake ${v.stake}` };
   const rest = v.stake - amount;
   if (rest > 0n && rest < params.minStake)
-    return `remaining stake ${rest} would be below the minimum ${params.minStake}`;
+    return { error: `remaining stake ${rest} would be below the minimum ${params.minStake}` };
   const set = readValidatorSet(s, params);
-  if (rest === 0n) {
-    if (set.length === 1) return 'the last validator cannot leave';
-    s.set(validatorKey(address), undefined);
-    s.set(blsKeyKey(v.blsPublicKey), undefined);
-    writeAddresses(
-      s,
-      set.map((x) => x.address).filter((a) => !equalBytes(a, address)),
-    );
-  } else {
-    s.set(validatorKey(address), encodeRecord({ ...v, stake: rest }));
+  if (rest === 0n && !set.some((x) => x.stake > 0n && !equalBytes(x.address, address)))
+    return { error: 'the last validator cannot leave' };
+  if (unbonding) {
+    const release = unbonding.epoch + 2 + unbonding.unbondingEpochs;
+    writeValidator(s, {
+      ...v,
+      stake: rest,
+      unbonding: (v.unbonding ?? 0n) + amount,
+      releaseEpoch: Math.max(v.releaseEpoch ?? 0, release),
+    });
+    return { credit: 0n };
   }
-  return undefined;
+  if (rest === 0n) deleteValidator(s, v, params);
+  else writeValidator(s, { ...v, stake: rest });
+  return { credit: amount };
 }
 
 function writeAddresses(s: KVW, addresses: Uint8Array[]): void {

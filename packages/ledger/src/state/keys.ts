@@ -26,6 +26,10 @@ export const StatePrefix = {
   EVM_STORAGE: 0x08,
   /** 0x09 ‖ number(u64 BE): the hash of the Ethereum block view at that height (last 256 kept). */
   EVM_BLOCK_HASH: 0x09,
+  /** 0x0a ‖ epoch(u32 BE): the consensus validator list of that epoch (see `epochs.ts`). */
+  EPOCH_SET: 0x0a,
+  /** 0x0b ‖ blsPublicKey(48) ‖ epoch(u32 BE): this offence (key, epoch) was slashed already. */
+  SLASHED: 0x0b,
 } as const;
 
 export const META_CHAIN_ID = concatBytes(Uint8Array.of(StatePrefix.META), utf8ToBytes('chainId'));
@@ -34,6 +38,15 @@ export const META_VALIDATORS = concatBytes(
   Uint8Array.of(StatePrefix.META),
   utf8ToBytes('validators'),
 );
+
+/** Epoch parameters (`epochs.ts`); absent: no epochs, the genesis set forever. */
+export const META_EPOCHS = concatBytes(Uint8Array.of(StatePrefix.META), utf8ToBytes('epochs'));
+
+const u32be = (n: number): Uint8Array => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+};
 
 const tagged = (tag: number, ...parts: Uint8Array[]): Uint8Array =>
   concatBytes(Uint8Array.of(tag), ...parts);
@@ -46,3 +59,7 @@ export const validatorKey = (address: Uint8Array): Uint8Array =>
   tagged(StatePrefix.VALIDATOR, address);
 export const blsKeyKey = (blsPublicKey: Uint8Array): Uint8Array =>
   tagged(StatePrefix.BLS_KEY, blsPublicKey);
+export const epochSetKey = (epoch: number): Uint8Array =>
+  tagged(StatePrefix.EPOCH_SET, u32be(epoch));
+export const slashedKey = (blsPublicKey: Uint8Array, epoch: number): Uint8Array =>
+  tagged(StatePrefix.SLASHED, blsPublicKey, u32be(epoch));

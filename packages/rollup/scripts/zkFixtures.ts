@@ -3,6 +3,8 @@
 // phase-2 (one contribution), PLONK and fflonk setups, and one proof per scheme for the
 // commitment of the test batch below. Dev-time only: snarkjs is GPL-3.0 and never imported
 // from src/. `node --import tsx packages/rollup/scripts/zkFixtures.ts`
+// `… zkFixtures.ts chain` only (re)makes the second circuit's fixtures (fixtures/zk/chain.*),
+// on the committed pot10.ptau, leaving the batch fixtures as they are.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -111,4 +113,43 @@ function main(): void {
   }
 }
 
-if (process.argv[1]?.endsWith('zkFixtures.ts')) main();
+/** Keys and one proof per scheme for chain.circom (3 public signals) on the committed ceremony. */
+function chain(): void {
+  const work = mkdtempSync(join(tmpdir(), 'keel-zk-chain-'));
+  const s = (...args: string[]) => run(SNARKJS, args, work);
+  try {
+    writeFileSync(join(work, 'chain.circom'), readFileSync(join(DIR, 'chain.circom')));
+    writeFileSync(join(work, 'pot.ptau'), readFileSync(join(DIR, 'pot10.ptau')));
+    run(CIRCOM, ['chain.circom', '--r1cs', '--wasm', '-o', '.'], work);
+    s('groth16', 'setup', 'chain.r1cs', 'pot.ptau', 'g0.zkey');
+    s('zkey', 'contribute', 'g0.zkey', 'groth16.zkey', '--name=keel-chain', '-e=keel zk chain');
+    s('plonk', 'setup', 'chain.r1cs', 'pot.ptau', 'plonk.zkey');
+    s('fflonk', 'setup', 'chain.r1cs', 'pot.ptau', 'fflonk.zkey');
+    writeFileSync(join(work, 'input.json'), JSON.stringify({ x: '3', k1: '5', k2: '7' }));
+    s('wtns', 'calculate', join('chain_js', 'chain.wasm'), 'input.json', 'witness.wtns');
+    for (const scheme of ['groth16', 'plonk', 'fflonk']) {
+      s('zkey', 'export', 'verificationkey', `${scheme}.zkey`, `${scheme}.vkey.json`);
+      s(
+        scheme,
+        'prove',
+        `${scheme}.zkey`,
+        'witness.wtns',
+        `${scheme}.proof.json`,
+        `${scheme}.public.json`,
+      );
+      s(scheme, 'verify', `${scheme}.vkey.json`, `${scheme}.public.json`, `${scheme}.proof.json`);
+      for (const f of ['vkey', 'proof', 'public']) {
+        const json = JSON.parse(readFileSync(join(work, `${scheme}.${f}.json`), 'utf8'));
+        writeFileSync(join(DIR, `chain.${scheme}.${f}.json`), `${JSON.stringify(json, null, 2)}\n`);
+      }
+    }
+    console.log(`wrote ${DIR}chain.*`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith('zkFixtures.ts')) {
+  if (process.argv[2] === 'chain') chain();
+  else main();
+}

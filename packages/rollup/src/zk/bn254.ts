@@ -34,6 +34,15 @@ export function parseInteger(v: unknown, field: string, modulus: bigint): bigint
 }
 
 export const parseFr = (v: unknown, field: string): bigint => parseInteger(v, field, R);
+
+/** A small count written by snarkjs as a JSON number (a canonical decimal string is accepted too). */
+export function parseCount(v: unknown, field: string, min: number, max: number): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && DECIMAL.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n))
+    fail(ZkErrorCode.MALFORMED, field, `expected an integer, got ${JSON.stringify(v)}`);
+  if (n < min || n > max) fail(ZkErrorCode.UNSUPPORTED, field, `${n} is outside [${min}, ${max}]`);
+  return n;
+}
 const parseFp = (v: unknown, field: string): bigint => parseInteger(v, field, P);
 
 export function parseArray(v: unknown, field: string, length?: number): unknown[] {

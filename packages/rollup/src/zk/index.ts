@@ -15,6 +15,14 @@ export {
   verifyGroth16Parsed,
 } from './groth16.ts';
 export {
+  type PlonkProof,
+  type PlonkVerificationKey,
+  parsePlonkProof,
+  parsePlonkVerificationKey,
+  verifyPlonk,
+  verifyPlonkParsed,
+} from './plonk.ts';
+export {
   groth16ProofWords,
   groth16VerifierDeployData,
   groth16VerifierKeyWords,

@@ -76,15 +76,11 @@ export function polySqr<E, P>(f: GF<E, P>, p: Poly<E>): void {
  * and the high half is sum c_j^2 R_j. That is half the products of squaring then reducing, and
  * the table is shared by every trace computed modulo m.
  */
-const SMALL_DEGREE = 24;
-
 export class SquareMod<E, P> {
   private readonly f: GF<E, P>;
   private readonly d: number;
   private readonly h: number;
   private readonly r: E[][] = [];
-  /** For small d: prepared multipliers of every R_j coefficient, so squaring builds none. */
-  private readonly rt: P[] | undefined;
 
   constructor(f: GF<E, P>, m: Poly<E>) {
     this.f = f;
@@ -99,9 +95,6 @@ export class SquareMod<E, P> {
       this.mulX(cur, m);
       this.mulX(cur, m);
     }
-    // A trace squares (bits - 1) times; preparing the (d - h) * d coefficients once beats
-    // preparing d - h squares per step while d stays below about bits.
-    if (d <= SMALL_DEGREE) this.rt = f.prepareMany(this.r.flat());
   }
 
   /** r := r * x mod m, for r of length d. */
@@ -122,16 +115,6 @@ export class SquareMod<E, P> {
     const out: E[] = new Array(d).fill(f.zero);
     const n = p.length;
     for (let j = 0; j < this.h && j < n; j++) out[2 * j] = f.sqr(p[j]!);
-    const rt = this.rt;
-    if (rt !== undefined) {
-      for (let j = this.h; j < n; j++) {
-        const c = f.sqr(p[j]!);
-        if (f.isZero(c)) continue;
-        const o = (j - this.h) * d;
-        for (let k = 0; k < d; k++) out[k] = f.add(out[k]!, f.mulPrepared(rt[o + k]!, c));
-      }
-      return out;
-    }
     for (let j = this.h; j < n; j++) {
       const c = p[j]!;
       if (f.isZero(c)) continue;

@@ -202,6 +202,11 @@ export class RollupNode {
     return { raw, tx: c.tx, sender: c.sender, hash: c.hash, firstSeenMs: seenMs, seq: this.#seq++ };
   }
 
+  /** A pending (admitted, not yet sealed) tx by hash. */
+  pendingTx(hash: Uint8Array): PendingTx | undefined {
+    return this.#pool.find((p) => equalBytes(p.hash, hash));
+  }
+
   /** The sender's next nonce counting its pending txs (`eth_getTransactionCount` "pending"). */
   pendingNonce(address: Uint8Array): bigint {
     let n = this.chain.state.getNonce(address);

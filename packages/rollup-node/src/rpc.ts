@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeTransaction, type Transaction } from '@keel/evm';
 import type { ExecutedBlock, L2Receipt } from '@keel/rollup';
 import { withdrawalHash, withdrawalProof } from '@keel/rollup';
 import { bytesToHex, equalBytes, hexToBytes, isKeelError } from '@keel/util';
@@ -50,6 +51,41 @@ function receiptJSON(b: ExecutedBlock, i: number) {
     logsBloom: hex(new Uint8Array(256)),
     status: q(r.status),
     type: q(r.type),
+  };
+}
+
+/** `eth_getTransactionByHash`'s object; `at` is null while the tx is pending. */
+function txJSON(
+  tx: Transaction,
+  hash: Uint8Array,
+  from: Uint8Array,
+  at: { blockHash: Uint8Array; blockNumber: bigint; index: number } | null,
+) {
+  const fees =
+    tx.type === 0 || tx.type === 1
+      ? { gasPrice: q(tx.gasPrice) }
+      : {
+          gasPrice: q(tx.maxPriorityFeePerGas),
+          maxFeePerGas: q(tx.maxFeePerGas),
+          maxPriorityFeePerGas: q(tx.maxPriorityFeePerGas),
+        };
+  return {
+    hash: hex(hash),
+    from: hex(from),
+    to: tx.to ? hex(tx.to) : null,
+    nonce: q(tx.nonce),
+    gas: q(tx.gasLimit),
+    value: q(tx.value),
+    input: hex(tx.data),
+    type: q(tx.type),
+    ...fees,
+    ...(tx.type === 0 ? {} : { chainId: q(tx.chainId), accessList: [] }),
+    v: q(tx.v),
+    r: q(tx.r),
+    s: q(tx.s),
+    blockHash: at ? hex(at.blockHash) : null,
+    blockNumber: at ? q(at.blockNumber) : null,
+    transactionIndex: at ? q(at.index) : null,
   };
 }
 
@@ -273,6 +309,18 @@ export class RollupRpcServer {
           if (isKeelError(e)) throw new RpcFailure(-32000, e.message);
           throw e;
         }
+      case 'eth_getTransactionByHash': {
+        const h = hexToBytes(String(p[0]));
+        const at = node.chain.findTx(String(p[0]));
+        if (at) {
+          const b = at.block;
+          const tx = decodeTransaction(b.data.txs[at.index]!);
+          const where = { blockHash: b.header.hash, blockNumber: b.header.number, index: at.index };
+          return txJSON(tx, h, b.receipts[at.index]!.from, where);
+        }
+        const pending = node.isSequencer ? node.pendingTx(h) : undefined;
+        return pending ? txJSON(pending.tx, h, pending.sender, null) : null;
+      }
       case 'eth_getTransactionReceipt': {
         const at = node.chain.findTx(String(p[0]));
         return at ? receiptJSON(at.block, at.index) : null;

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadKzgBackend } from '@keel/crypto/kzg';
 import {
   L1Client,
@@ -46,6 +46,7 @@ export async function rollupRunHandler(o: RollupRunOptions): Promise<number> {
   const key = o.mode === 'sequencer' ? readKey(o.keyFile) : undefined;
   if (!existsSync(path)) {
     if (o.mode !== 'sequencer') throw new CliError(`no rollup config at ${path} (--config)`);
+    mkdirSync(dirname(path), { recursive: true });
     const l1 = new L1Client(o.l1);
     const d = await l1.deploy(key!, o.challengePeriod);
     writeRollupConfig(path, {

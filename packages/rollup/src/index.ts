@@ -74,6 +74,8 @@ export {
 } from './sequencer/ordering.ts';
 export type { Batch, Deposit, L2BlockData, WithdrawalMessage } from './types.ts';
 export {
+  type FflonkProof,
+  type FflonkVerificationKey,
   type Groth16Proof,
   type Groth16VerificationKey,
   groth16ProofWords,
@@ -83,10 +85,13 @@ export {
   groth16VerifierKeyWords,
   type PlonkProof,
   type PlonkVerificationKey,
+  parseFflonkProof,
+  parseFflonkVerificationKey,
   parseGroth16Proof,
   parseGroth16VerificationKey,
   parsePlonkProof,
   parsePlonkVerificationKey,
+  verifyFflonk,
   verifyGroth16,
   verifyPlonk,
   ZkError,

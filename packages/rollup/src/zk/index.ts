@@ -7,6 +7,14 @@ export {
 } from './bn254.ts';
 export { ZkError, ZkErrorCode } from './errors.ts';
 export {
+  type FflonkProof,
+  type FflonkVerificationKey,
+  parseFflonkProof,
+  parseFflonkVerificationKey,
+  verifyFflonk,
+  verifyFflonkParsed,
+} from './fflonk.ts';
+export {
   type Groth16Proof,
   type Groth16VerificationKey,
   parseGroth16Proof,

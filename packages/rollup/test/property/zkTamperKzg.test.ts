@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { verifyPlonk, ZkError } from '../../src/index.ts';
+import { verifyFflonk, verifyPlonk, ZkError } from '../../src/index.ts';
 
 const FIX = new URL('../../fixtures/zk/', import.meta.url).pathname;
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -24,7 +24,10 @@ function slots(json: Record<Slot['which'], unknown>): Slot[] {
   return out;
 }
 
-const SCHEMES: [string, Verify][] = [['plonk', verifyPlonk]];
+const SCHEMES: [string, Verify][] = [
+  ['plonk', verifyPlonk],
+  ['fflonk', verifyFflonk],
+];
 
 describe('property: random tampering of a PLONK/fflonk proof, statement or key never verifies', () => {
   for (const [scheme, verify] of SCHEMES) {

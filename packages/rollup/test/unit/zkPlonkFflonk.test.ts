@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { verifyPlonk, ZkError, ZkErrorCode } from '../../src/index.ts';
+import { verifyFflonk, verifyPlonk, ZkError, ZkErrorCode } from '../../src/index.ts';
 import { rootOfUnity } from '../../src/zk/field.ts';
 
 const FIX = new URL('../../fixtures/zk/', import.meta.url).pathname;
@@ -22,6 +22,12 @@ interface Scheme {
 }
 const SCHEMES: Scheme[] = [
   { name: 'plonk', verify: verifyPlonk, point: ['A'], evaluation: ['eval_a'] },
+  {
+    name: 'fflonk',
+    verify: verifyFflonk,
+    point: ['polynomials', 'C1'],
+    evaluation: ['evaluations', 'qm'],
+  },
 ];
 const CIRCUITS = [
   { name: 'batch', prefix: '' },
@@ -158,9 +164,43 @@ for (const { name: scheme, verify, point, evaluation } of SCHEMES) {
         const both = fresh();
         both.vk.power += 1;
         both.vk.w = rootOfUnity(both.vk.power).toString();
-        if (both.vk.w8 !== undefined) return; // fflonk: covered by its own roots' checks
-        assert.equal(run(both), 'false');
+        // fflonk's wr (a cube root of w) then no longer fits: refused; PLONK runs and fails.
+        assert.equal(run(both), scheme === 'fflonk' ? ZkErrorCode.NOT_CANONICAL : 'false');
       });
     });
   }
 }
+
+describe('fflonk key roots and the prover hint', () => {
+  const fresh = () => ({
+    vk: load('fflonk.vkey.json'),
+    proof: load('fflonk.proof.json'),
+    pub: load('fflonk.public.json'),
+  });
+  it('a wrong inv hint returns false (snarkjs JS ignores it; its Solidity verifier does not)', () => {
+    const t = fresh();
+    t.proof.evaluations.inv = '1';
+    assert.equal(
+      outcome(() => verifyFflonk(t.vk, t.pub, t.proof)),
+      'false',
+    );
+  });
+  it('roots of unity other than the ones snarkjs derives are refused', () => {
+    const sq = (v: string) => ((BigInt(v) * BigInt(v)) % R).toString();
+    for (const k of ['w', 'w4', 'w8', 'wr'] as const) {
+      const t = fresh();
+      t.vk[k] = sq(t.vk[k]);
+      assert.equal(
+        outcome(() => verifyFflonk(t.vk, t.pub, t.proof)),
+        ZkErrorCode.NOT_CANONICAL,
+        k,
+      );
+    }
+    const t = fresh();
+    t.vk.w3 = '1';
+    assert.equal(
+      outcome(() => verifyFflonk(t.vk, t.pub, t.proof)),
+      ZkErrorCode.NOT_CANONICAL,
+    );
+  });
+});

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Devnet } from '@keel/chain-node';
-import { loadBlsBackend } from '@keel/crypto';
+import type { Devnet } from '@keel/chain-node';
 import { loadKzgBackend } from '@keel/crypto/kzg';
-import { tempDir } from '@keel/test-utils';
 import { ethers } from 'ethers';
 import {
+  type Chain,
   createPublicClient,
   createWalletClient,
-  defineChain,
   type Hex,
   http,
   parseEventLogs,
@@ -18,22 +15,8 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { WebSocket } from 'ws';
+import { rpc, TestDevnet } from '../support/devnet.ts';
 import { type Compiled, compile, POINTS_SOL, TOKEN_SOL } from './ethSolc.ts';
-
-const KEEL_BIN = new URL('../../../cli/bin/keel.js', import.meta.url).pathname;
-
-async function rpc(
-  url: string,
-  method: string,
-  params: unknown[],
-): Promise<{ result?: unknown; error?: { code: number; message: string; data?: string } }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  return (await res.json()) as { result?: unknown; error?: { code: number; message: string } };
-}
 
 /**
  * Ethereum on a 4-validator keel devnet, driven by the real clients: viem deploys an ERC-20
@@ -41,45 +24,23 @@ async function rpc(
  * does the same with a second contract; plus raw checks of subscriptions and error codes.
  */
 describe('Ethereum JSON-RPC on a devnet (viem, ethers, solc)', { timeout: 300_000 }, () => {
-  const dir = tempDir('keel-eth-e2e-');
+  let net: TestDevnet;
   let devnet: Devnet;
   let url: string;
   let contracts: Record<string, Compiled>;
-  let chain: ReturnType<typeof defineChain>;
+  let chain: Chain;
   let tokenAddress: Hex | null = null;
 
   before(async () => {
     contracts = compile({ 'KeelToken.sol': TOKEN_SOL, 'Points.sol': POINTS_SOL });
-    devnet = new Devnet({
-      dir: dir.path,
-      validators: 4,
-      chainId: 'keel-eth-e2e',
-      command: [process.execPath, KEEL_BIN, 'chain', 'run'],
-      blockTimeMs: 200,
-      baseTimeoutMs: 1000,
-      syncIntervalMs: 2000,
-      seed: new Uint8Array(randomBytes(32)),
-      bls: await loadBlsBackend('blst'),
-      accounts: 2,
-      adminToken: 'eth-e2e-admin',
-    });
-    await devnet.setup();
-    devnet.startAll();
-    // 4 processes starting on 2 shared cores: slow when the machine is busy
-    await devnet.waitReady(150_000);
-    await devnet.waitForHeight(2, 60_000);
-    url = devnet.nodes[0]!.rpcUrl;
-    chain = defineChain({
-      id: devnet.init.genesis.evmChainId!,
-      name: 'keel devnet',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [url] } },
-    });
+    net = await TestDevnet.start({ name: 'eth-e2e', accounts: 2, height: 2 });
+    devnet = net.devnet;
+    url = net.url(0);
+    chain = net.chain(0);
   });
 
   after(async () => {
-    await devnet?.stop();
-    dir.cleanup();
+    await net?.stop();
   });
 
   it('answers the chain queries', async () => {

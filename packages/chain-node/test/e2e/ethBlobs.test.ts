@@ -1,39 +1,18 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Devnet } from '@keel/chain-node';
-import { loadBlsBackend } from '@keel/crypto';
+import type { Devnet } from '@keel/chain-node';
 import { type KzgBackend, loadKzgBackend } from '@keel/crypto/kzg';
-import { tempDir } from '@keel/test-utils';
-import {
-  createPublicClient,
-  defineChain,
-  type Hex,
-  hexToBytes,
-  http,
-  type PublicClient,
-  toHex,
-} from 'viem';
+import { createPublicClient, type Hex, hexToBytes, http, type PublicClient, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { rpc as rawRpc, TestDevnet } from '../support/devnet.ts';
 
-const KEEL_BIN = new URL('../../../cli/bin/keel.js', import.meta.url).pathname;
 const BLOB_BYTES = 131_072;
 /** Blocks the nodes keep sidecars for (`--blob-retention-blocks`): tiny, to see pruning. */
 const RETENTION = 8;
 
-interface Reply {
-  result?: unknown;
-  error?: { code: number; message: string; data?: { reason?: string } };
-}
-
-async function rpc(url: string, method: string, params: unknown[]): Promise<Reply> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  return (await res.json()) as Reply;
-}
+const rpc = (url: string, method: string, params: unknown[]) =>
+  rawRpc<{ reason?: string }>(url, method, params);
 
 /** A blob of pseudo-random field elements (top byte of each 32-byte element zero: canonical). */
 function randomBlob(): Uint8Array {
@@ -71,7 +50,7 @@ describe(
     timeout: 120_000,
   },
   () => {
-    const dir = tempDir('keel-eth-blobs-');
+    let net: TestDevnet;
     let devnet: Devnet;
     let url: string;
     let kzg: KzgBackend;
@@ -79,37 +58,19 @@ describe(
 
     before(async () => {
       kzg = await loadKzgBackend('auto');
-      devnet = new Devnet({
-        dir: dir.path,
-        validators: 4,
-        chainId: 'keel-eth-blobs',
-        command: [process.execPath, KEEL_BIN, 'chain', 'run'],
-        blockTimeMs: 200,
-        baseTimeoutMs: 1000,
-        syncIntervalMs: 2000,
-        seed: new Uint8Array(randomBytes(32)),
-        bls: await loadBlsBackend('blst'),
-        accounts: 1,
-        adminToken: 'eth-blobs-admin',
+      net = await TestDevnet.start({
+        name: 'eth-blobs',
         nodeArgs: ['--blob-retention-blocks', String(RETENTION)],
+        readyTimeoutMs: 60_000,
+        heightTimeoutMs: 30_000,
       });
-      await devnet.setup();
-      devnet.startAll();
-      await devnet.waitReady(60_000);
-      await devnet.waitForHeight(1, 30_000);
-      url = devnet.nodes[0]!.rpcUrl;
-      const chain = defineChain({
-        id: devnet.init.genesis.evmChainId!,
-        name: 'keel devnet',
-        nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-        rpcUrls: { default: { http: [url] } },
-      });
-      pub = createPublicClient({ chain, transport: http(url), pollingInterval: 200 });
+      devnet = net.devnet;
+      url = net.url(0);
+      pub = createPublicClient({ chain: net.chain(0), transport: http(url), pollingInterval: 200 });
     });
 
     after(async () => {
-      await devnet?.stop();
-      dir.cleanup();
+      await net?.stop();
     });
 
     async function signBlobTx(keyIndex: number, blobs: Uint8Array[]): Promise<Hex> {

@@ -55,6 +55,7 @@ export {
 export {
   checkVerkleWitnessJSON,
   type VerkleWitnessVerdict,
+  verkleWitnessSummary,
   verkleWitnessToJSON,
 } from './evm/verkleWitness.ts';
 export { LedgerWorldState } from './evm/worldState.ts';

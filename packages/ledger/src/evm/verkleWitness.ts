@@ -18,6 +18,22 @@ export interface VerkleWitnessVerdict {
   readonly witnessBytes: number;
 }
 
+/** Sizes and counts of a witness (no verification). */
+export function verkleWitnessSummary(w: ExecutionWitness): {
+  readonly stems: number;
+  readonly keys: number;
+  readonly proofBytes: number;
+  readonly witnessBytes: number;
+} {
+  const size = executionWitnessSize(w);
+  return {
+    stems: w.stateDiff.length,
+    keys: w.stateDiff.reduce((n, d) => n + d.suffixDiffs.length, 0),
+    proofBytes: size.proof,
+    witnessBytes: size.total,
+  };
+}
+
 /** The go-verkle JSON form (`{stateDiff, verkleProof}`) of a witness, for RPC and files. */
 export function verkleWitnessToJSON(w: ExecutionWitness): unknown {
   return encodeExecutionWitnessJSON(w);

@@ -22,7 +22,9 @@ import {
   type BlobTxParts,
   type BlockResult,
   createLedger,
+  encodeEvidenceTx,
   ethBlockToJSON,
+  isEvidenceTx,
   type Ledger,
   loadStateFromStore,
   receiptToJSON,
@@ -33,6 +35,13 @@ import {
   txSender,
 } from '@keel/ledger';
 import { bytesToHex, hexToBytes, type Logger, nullLogger } from '@keel/util';
+import {
+  consensusEpochParams,
+  createEvidenceVerifier,
+  EpochSetCache,
+  knownEpochs,
+  ownIndex,
+} from './app/epochs.ts';
 import { LedgerApp } from './app/ledgerApp.ts';
 import type { Payload } from './app/payload.ts';
 import { createBlobMetrics } from './blobs/metrics.ts';
@@ -48,7 +57,10 @@ import { PeerManager, type PeerManagerOptions, Penalty } from './net/peers.ts';
 import { EthRpc } from './rpc/eth/handlers.ts';
 import { createRpcHandlers } from './rpc/handlers.ts';
 import { RpcServer } from './rpc/server.ts';
+import { VerkleRpc, VerkleWitnesses, withVerkleRpc } from './rpc/verkle.ts';
 import { ChainStore } from './storage/store.ts';
+import { DEFAULT_WITNESS_RETENTION_BLOCKS } from './storage/witnessStore.ts';
+import { blockBlobTxs } from './sync/sidecars.ts';
 import { SyncService } from './sync/sync.ts';
 
 export interface ChainNodeOptions {
@@ -78,6 +90,8 @@ export interface ChainNodeOptions {
   readonly blobPool?: Partial<BlobPoolOptions>;
   /** Blocks a committed sidecar is kept for (default 131,072). */
   readonly blobRetentionBlocks?: number;
+  /** Verkle chains: blocks a committed block's witness is kept for (default 8,192; 0: none). */
+  readonly verkleWitnessRetentionBlocks?: number;
 }
 
 /** Gossip tag of a blob transaction's network form (the tx topic carries both kinds). */
@@ -111,6 +125,7 @@ export class ChainNode {
   app!: LedgerApp;
   readonly blobPool: BlobPool;
   blobStore!: BlobStore;
+  verkle!: VerkleWitnesses;
   readonly blobMetrics: ReturnType<typeof createBlobMetrics>;
   private kzg: Promise<KzgBackend> | null = null;
   private blobRejected = 0;
@@ -139,10 +154,22 @@ export class ChainNode {
     this.validators = new ValidatorSet(o.genesis.validators, withVerifyMemo(o.bls), {
       verifyProofOfPossession: (pk, pop) => o.bls.popVerify(pk, pop),
     });
+    this.epochSets = new EpochSetCache(withVerifyMemo(o.bls));
+    this.ledger.evidenceVerifier ??= createEvidenceVerifier(
+      () => ({ chainId: this.chainId, genesisHash: this.genesisHash }),
+      withVerifyMemo(o.bls),
+    );
   }
 
+  private readonly epochSets: EpochSetCache;
+
+  /** Epoch parameters come from the genesis state (consensus-critical: they win over options). */
   get params(): ConsensusParams {
-    return { ...defaultConsensusParams, ...this.o.consensus };
+    return {
+      ...defaultConsensusParams,
+      ...this.o.consensus,
+      ...consensusEpochParams(this.ledger.epochParams(this.o.genesis.state)),
+    };
   }
 
   async start(): Promise<void> {
@@ -173,6 +200,7 @@ export class ChainNode {
       ledger: this.ledger,
       committed: state,
       committedHash: tip.hash,
+      committedHeight: tip.height,
       maxTxsPerBlock: o.maxTxsPerBlock ?? 5000,
       maxPayloadBytes: defaultCodecLimits.maxPayloadBytes,
       mempool: () => this.mempool,
@@ -198,7 +226,7 @@ export class ChainNode {
       validator: o.keys?.index ?? -1,
       signHello: (m) => o.bls.sign(o.keys!.blsSecretKey, m),
       verifyBls: (pk, m, s) => o.bls.verify(pk, m, s),
-      validators: o.genesis.validators,
+      validators: (i) => this.validatorAt(i),
       peers: this.peers,
       limits: defaultCodecLimits,
       maxMessageBytes: 8 * 1024 * 1024,
@@ -211,12 +239,18 @@ export class ChainNode {
       logger: this.log,
     });
     this.sync = new SyncService(this, { intervalMs: o.syncIntervalMs ?? 30_000 });
+    this.verkle = new VerkleWitnesses(
+      this,
+      join(o.datadir, 'witnesses'),
+      o.verkleWitnessRetentionBlocks ?? DEFAULT_WITNESS_RETENTION_BLOCKS,
+      this.log,
+    );
     await this.network.start();
     this.rpc = new RpcServer({
       host: o.host ?? '127.0.0.1',
       port: o.rpcPort,
       handlers: createRpcHandlers(this),
-      eth: new EthRpc(this),
+      eth: withVerkleRpc(new EthRpc(this), new VerkleRpc(this, this.verkle)),
       adminToken: o.adminToken ?? null,
       metricsText: () => this.metricsText(),
       onRequest: (m, s) => this.metrics.rpcDuration.observe({ method: m }, s),
@@ -237,7 +271,11 @@ export class ChainNode {
     const o = this.o;
     const tip = this.store.committed();
     const anchorBlock = tip && tip.height > 0 ? this.store.block(tip.height) : null;
-    const index = o.keys?.index ?? 0;
+    const params = this.params;
+    const height = tip?.height ?? 0;
+    const blsKey = o.keys ? o.bls.secretKeyToPublicKey(o.keys.blsSecretKey) : null;
+    const index = ownIndex(this.ledger, this.app.state, params, height, blsKey, o.keys?.index ?? 0);
+    const epochs = params.epochLength > 0;
     return createNodeState(
       {
         chainId: this.chainId,
@@ -249,7 +287,15 @@ export class ChainNode {
         scheme: withVerifyMemo(o.bls),
         election: createVrfElection(this.validators, ecvrfELL2, this.chainId),
         app: this.app,
-        params: this.params,
+        params,
+        ...(epochs
+          ? {
+              electionFor: (vs: ValidatorSet) => createVrfElection(vs, ecvrfELL2, this.chainId),
+              verifyProofOfPossession: (pk: Uint8Array, pop: Uint8Array) =>
+                o.bls.popVerify(pk, pop),
+              knownEpochs: knownEpochs(this.ledger, this.app.state, params, height, this.epochSets),
+            }
+          : {}),
       },
       this.store.safety(),
       anchorBlock ? { block: anchorBlock, hash: hexToBytes(tip!.hash) } : undefined,
@@ -280,6 +326,7 @@ export class ChainNode {
     await Promise.race([this.network?.stop(), new Promise((r) => setTimeout(r, 3000).unref())]);
     const t2 = Date.now();
     await this.blobStore?.close();
+    await this.verkle?.close();
     if (this.store) {
       await this.store.putPeers(this.peers.records(Date.now()));
       await this.store.close();
@@ -353,6 +400,7 @@ export class ChainNode {
         const peer = this.peers.validatorPeer(e.validator);
         if (peer) this.peers.adjust(peer, Penalty.byzantineEvidence, Date.now());
         this.log.warn({ validator: e.validator, view: e.view, kind: e.kind }, 'equivocation');
+        if (this.params.epochLength > 0) this.submitEvidence({ ...e, epoch: e.epoch ?? 0 });
         return;
       }
       case 'event':
@@ -389,6 +437,9 @@ export class ChainNode {
         return;
       case 'halted':
         this.log.error({ code: ev.code }, ev.message);
+        return;
+      case 'epoch':
+        this.onEpochFixed(ev.epoch);
         return;
     }
   }
@@ -433,8 +484,63 @@ export class ChainNode {
     this.input({ type: 'message', from, message: m, now: Date.now() }, peer);
   }
 
+  /** A validator index's key and its largest stake over the epoch sets consensus holds. */
+  private validatorAt(i: number): { publicKey: Uint8Array; stake: number } | undefined {
+    let best: { publicKey: Uint8Array; stake: number } | undefined;
+    const sets = this.consensus ? [...this.consensus.epochs.values()] : [];
+    if (sets.length === 0) sets.push({ validators: this.validators } as never);
+    for (const { validators } of sets) {
+      const v = validators.validators[i];
+      if (v && (!best || v.stake > best.stake)) best = { publicKey: v.publicKey, stake: v.stake };
+    }
+    return best;
+  }
+
+  /**
+   * A new epoch set: prove validator claims it makes good, and if it places this node's key
+   * at an index other than the one consensus runs with (a validator that joined), restart
+   * consensus from the committed tip with the new index (outside this step's outputs).
+   */
+  private onEpochFixed(epoch: number): void {
+    this.log.info({ epoch }, 'epoch set fixed');
+    this.network?.recheckValidators();
+    const o = this.o;
+    if (!o.keys) return;
+    const blsKey = o.bls.secretKeyToPublicKey(o.keys.blsSecretKey);
+    const list = this.ledger.epochValidators(this.app.state, epoch);
+    const i = list?.findIndex((v) => bytesToHex(v.blsPublicKey) === bytesToHex(blsKey)) ?? -1;
+    if (i < 0 || i === this.consensus.config.index) return;
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.log.info({ epoch, index: i }, 'joined the validator set: consensus restarts');
+      this.restartConsensus();
+    }, 0);
+  }
+
+  /** Our own evidence (consensus' `evidence` output): kept for our proposals and gossiped. */
+  private submitEvidence(e: Parameters<typeof encodeEvidenceTx>[0]): void {
+    const raw = encodeEvidenceTx(e);
+    const v = this.app.addEvidence(raw);
+    if (v.status === 'rejected') {
+      this.log.warn({ reason: v.reason, message: v.message }, 'own evidence refused by the ledger');
+      return;
+    }
+    if (v.status === 'new') this.network.publishTx(raw);
+  }
+
   private onGossipTx(peer: string, raw: Uint8Array): void {
     if (!this.peers.allowTx(peer, Date.now())) return;
+    if (isEvidenceTx(raw)) {
+      const v = this.app.addEvidence(raw);
+      if (v.status === 'new') this.network.publishTx(raw);
+      // forged or undecodable evidence is the sender's doing; a duplicate or expired one is not
+      else if (
+        v.status === 'rejected' &&
+        (v.reason === 'malformed' || /signature|malformed|same block/.test(v.message))
+      )
+        this.peers.adjust(peer, Penalty.invalidMessage, Date.now());
+      return;
+    }
     if (raw[0] === BLOB_GOSSIP_TAG) {
       this.submitBlobTx(raw.subarray(1), false).catch((err) => {
         if ((err as { code?: string }).code === ChainNodeErrorCode.INVALID_TX)
@@ -458,7 +564,7 @@ export class ChainNode {
     return r;
   }
 
-  private kzgBackend(): Promise<KzgBackend> {
+  kzgBackend(): Promise<KzgBackend> {
     this.kzg ??= this.o.kzg ? Promise.resolve(this.o.kzg) : loadKzgBackend('auto');
     return this.kzg;
   }
@@ -529,12 +635,22 @@ export class ChainNode {
     return true;
   }
 
-  private storeSidecars(height: number, r: BlockResult): void {
+  private storeSidecars(height: number, r: BlockResult, p: Payload): void {
     const sidecars: BlobSidecar[] = [];
+    let missing = false;
     for (const rc of r.receipts) {
       if (rc.eth?.type !== 3) continue;
       const s = this.blobPool.remove(bytesToHex(rc.txHash));
       if (s) sidecars.push(s);
+      else missing = true;
+    }
+    // sidecars we never received (down when gossiped, or catching up): from peers
+    if (missing) {
+      const have = new Set(sidecars.map((s) => s.txHash));
+      this.sync.sidecars.want(
+        height,
+        blockBlobTxs(p.txs).filter((t) => !have.has(t.txHash)),
+      );
     }
     const store = this.blobStore;
     void store
@@ -550,7 +666,7 @@ export class ChainNode {
   }
 
   private onApplied(block: Block, hash: Uint8Array, p: Payload, r: BlockResult): void {
-    this.storeSidecars(block.height, r);
+    this.storeSidecars(block.height, r, p);
     const now = Date.now();
     const receipts = r.receipts.map((rc, index) => ({
       ...receiptToJSON(rc),

@@ -1,7 +1,8 @@
-import type { App, Block, ProposeContext } from '@keel/consensus';
+import type { App, Block, ProposeContext, ValidatorInfo } from '@keel/consensus';
 import {
   type BlockResult,
   getAccount,
+  isEvidenceTx,
   type Ledger,
   type LedgerState,
   stateRoot,
@@ -11,6 +12,7 @@ import {
 import { bytesToHex, hexToBytes, type Logger } from '@keel/util';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import type { Mempool, MempoolTx } from '../mempool/mempool.ts';
+import { epochInfos } from './epochs.ts';
 import { decodePayload, encodePayload, type Payload } from './payload.ts';
 
 export interface LedgerAppOptions {
@@ -18,6 +20,8 @@ export interface LedgerAppOptions {
   /** The committed state the node starts from (genesis or loaded from the store). */
   readonly committed: LedgerState;
   readonly committedHash: string;
+  /** Height of `committed` (evidence is checked as for the next block). */
+  readonly committedHeight?: number;
   readonly maxTxsPerBlock: number;
   readonly maxPayloadBytes: number;
   readonly mempool: () => Mempool;
@@ -46,10 +50,43 @@ export class LedgerApp implements App {
   private committed: LedgerState;
   private committedHash: string;
   private readonly executed = new Map<string, Executed>();
+  private committedHeight: number;
+  /** Verified evidence transactions waiting for a block, by hash (bounded). */
+  private readonly evidence = new Map<string, Uint8Array>();
 
   constructor(private readonly o: LedgerAppOptions) {
     this.committed = o.committed;
     this.committedHash = o.committedHash;
+    this.committedHeight = o.committedHeight ?? 0;
+  }
+
+  /**
+   * Admits an evidence transaction (our consensus' `evidence` output or gossip) after the
+   * ledger's check against the committed state as for the next block. Returns the verdict:
+   * `new`, `known`, or the ledger's refusal (a peer that sent it is penalized by the caller).
+   */
+  addEvidence(
+    raw: Uint8Array,
+  ): { status: 'new' | 'known' } | { status: 'rejected'; reason: string; message: string } {
+    const hashHex = bytesToHex(txHash(raw));
+    if (this.evidence.has(hashHex)) return { status: 'known' };
+    const v = this.o.ledger.checkEvidence(this.committed, raw, BigInt(this.committedHeight + 1));
+    if (!v.ok) return { status: 'rejected', reason: v.reason, message: v.error.message };
+    if (this.evidence.size < 256) this.evidence.set(hashHex, raw);
+    return { status: 'new' };
+  }
+
+  get pendingEvidence(): number {
+    return this.evidence.size;
+  }
+
+  nextEpochValidators(
+    _block: Block,
+    _hash: Uint8Array,
+    nextEpoch: number,
+  ): ValidatorInfo[] | undefined {
+    const list = this.o.ledger.epochValidators(this.committed, nextEpoch);
+    return list ? epochInfos(list) : undefined;
   }
 
   get state(): LedgerState {
@@ -117,7 +154,9 @@ export class LedgerApp implements App {
     if (!parent) return null;
     // Transactions our mempool admitted had their signatures checked by `checkTx` already.
     const mempool = this.o.mempool();
-    const signaturesVerified = txs.every((raw) => mempool.has(bytesToHex(txHash(raw))));
+    const signaturesVerified = txs.every(
+      (raw) => isEvidenceTx(raw) || mempool.has(bytesToHex(txHash(raw))),
+    );
     return this.o.ledger.applyBlock(
       parent,
       txs,
@@ -149,8 +188,9 @@ export class LedgerApp implements App {
     const nextNonce = new Map<string, bigint>();
     for (const e of this.ancestors(ctx.parentHash)) {
       for (const raw of e.payload.txs) {
-        const t = txSender(raw);
         skip.add(bytesToHex(txHash(raw)));
+        if (isEvidenceTx(raw)) continue;
+        const t = txSender(raw);
         const from = bytesToHex(t.from);
         const n = nextNonce.get(from);
         if (n === undefined || t.nonce + 1n > n) nextNonce.set(from, t.nonce + 1n);
@@ -160,14 +200,19 @@ export class LedgerApp implements App {
       skip,
       nextNonce,
     });
-    const raws = picked.map((t) => t.raw);
+    // Evidence first (no gas, no sender); the ledger drops what no longer applies.
+    const evidence = [...this.evidence.entries()].filter(([h]) => !skip.has(h)).slice(0, 16);
+    const raws = [...evidence.map(([, raw]) => raw), ...picked.map((t) => t.raw)];
     const r = this.o.ledger.applyBlock(
       parent,
       raws,
       { height: BigInt(ctx.height), time: BigInt(now) },
       { skipInvalid: true, signaturesVerified: true },
     );
-    for (const x of r.rejected) this.o.mempool().remove(picked[x.index]!.hashHex);
+    for (const x of r.rejected) {
+      if (x.index < evidence.length) this.evidence.delete(evidence[x.index]![0]);
+      else this.o.mempool().remove(picked[x.index - evidence.length]!.hashHex);
+    }
     return encodePayload(
       now,
       stateRoot(parent),
@@ -258,25 +303,28 @@ export class LedgerApp implements App {
     }
     this.committed = e.result.state;
     this.committedHash = key;
+    this.committedHeight = block.height;
     for (const [k, x] of this.executed) {
       if (x.height <= block.height) {
         this.executed.delete(k);
         this.parents.delete(k);
       }
     }
-    this.o.mempool().onCommitted(
-      e.payload.txs.map((raw) => ({
-        hashHex: bytesToHex(txHash(raw)),
-        fromHex: bytesToHex(txSender(raw).from),
-      })),
-    );
+    const txs = [];
+    for (const raw of e.payload.txs) {
+      const hashHex = bytesToHex(txHash(raw));
+      if (isEvidenceTx(raw)) this.evidence.delete(hashHex);
+      else txs.push({ hashHex, fromHex: bytesToHex(txSender(raw).from) });
+    }
+    this.o.mempool().onCommitted(txs);
     this.o.onApplied(block, hash, e.payload, e.result);
   }
 
   /** After state sync replaced the committed state. */
-  reset(state: LedgerState, hashHex: string): void {
+  reset(state: LedgerState, hashHex: string, height?: number): void {
     this.committed = state;
     this.committedHash = hashHex;
+    if (height !== undefined) this.committedHeight = height;
     this.executed.clear();
     this.parents.clear();
   }

@@ -48,7 +48,14 @@ export interface NetworkOptions {
   readonly validator: number;
   readonly signHello: (message: Uint8Array) => Uint8Array;
   readonly verifyBls: (pk: Uint8Array, message: Uint8Array, sig: Uint8Array) => boolean;
-  readonly validators: readonly NetworkValidator[];
+  /**
+   * Validators by index: a fixed list, or (staking epochs) a lookup over the epoch sets the
+   * node knows, so validators that joined after genesis pass the handshake once their epoch
+   * set is known (`recheckValidators` re-examines earlier claims when a set is added).
+   */
+  readonly validators:
+    | readonly NetworkValidator[]
+    | ((index: number) => NetworkValidator | undefined);
   readonly peers: PeerManager;
   readonly limits: CodecLimits;
   /** Largest message accepted on any protocol or topic. */
@@ -87,6 +94,8 @@ export class Network {
   /** Test hook: drop all traffic in and out (a network partition of this node). */
   partitioned = false;
   peerId = '';
+  /** Validator claims whose index no known set had a bonded key for yet, by peer. */
+  private readonly unprovenClaims = new Map<string, Hello>();
 
   constructor(private readonly o: NetworkOptions) {
     this.log = o.logger ?? nullLogger;
@@ -247,19 +256,53 @@ export class Network {
     }
     info.height = h.committedHeight;
     if (h.validator >= 0) {
-      const v = this.o.validators[h.validator];
-      const pid = peerIdFromString(peer).toMultihash().bytes;
-      const ok =
-        !!v &&
-        v.stake >= this.o.peers.opts.validatorStakeThreshold &&
-        this.o.verifyBls(v.publicKey, helloSigningMessage(this.o.genesisHash, pid), h.signature);
-      if (!ok) {
+      const v = this.validatorAt(h.validator);
+      const bonded = !!v && v.stake >= this.o.peers.opts.validatorStakeThreshold;
+      if (!bonded) {
+        // An index no set we hold gives a bonded key: a validator that joined (or left) in
+        // an epoch we have not reached, or one that left. Connected as a plain peer, no
+        // penalty; the claim is proven once a set that bonds its key is known.
+        if (this.unprovenClaims.size < 1024) this.unprovenClaims.set(peer, h);
+        info.validator = null;
+        return true;
+      }
+      if (!this.proveClaim(peer, h, v)) {
         this.o.peers.adjust(peer, Penalty.invalidMessage, now);
         return false;
       }
-      info.validator = h.validator;
     }
     return true;
+  }
+
+  private validatorAt(index: number): NetworkValidator | undefined {
+    const v = this.o.validators;
+    return typeof v === 'function' ? v(index) : v[index];
+  }
+
+  private proveClaim(peer: string, h: Hello, v: NetworkValidator): boolean {
+    const pid = peerIdFromString(peer).toMultihash().bytes;
+    if (!this.o.verifyBls(v.publicKey, helloSigningMessage(this.o.genesisHash, pid), h.signature))
+      return false;
+    this.unprovenClaims.delete(peer);
+    this.o.peers.get(peer, Date.now()).validator = h.validator;
+    return true;
+  }
+
+  /** After a new epoch set: proves the validator claims no earlier set could. */
+  recheckValidators(): void {
+    for (const [peer, h] of this.unprovenClaims) {
+      const info = this.o.peers.get(peer, Date.now());
+      if (!info.connected) {
+        this.unprovenClaims.delete(peer);
+        continue;
+      }
+      const v = this.validatorAt(h.validator);
+      if (!v || v.stake < this.o.peers.opts.validatorStakeThreshold) continue;
+      if (!this.proveClaim(peer, h, v)) {
+        this.unprovenClaims.delete(peer);
+        this.o.peers.adjust(peer, Penalty.invalidMessage, Date.now());
+      }
+    }
   }
 
   /**

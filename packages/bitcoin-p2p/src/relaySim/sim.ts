@@ -143,8 +143,10 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
       const n = nodes[i]!;
       const outs = n.slots.flatMap((s, j) => (s.outbound ? [j] : []));
       if (outs.length === 0) continue;
-      n.scheduler = new ReconciliationScheduler<number>(o.reconIntervalMs);
-      const start = -rng.float() * o.reconIntervalMs; // random phase per node
+      // Core spaces requests by the per-peer interval over the peers it initiates to.
+      const gap = o.reconIntervalMs / outs.length;
+      n.scheduler = new ReconciliationScheduler<number>(gap);
+      const start = -rng.float() * gap; // random phase per node
       for (const j of outs) n.scheduler.register(j, start);
       heap.push(n.scheduler.nextDue()!, { k: 'recon', node: i });
     }
@@ -245,7 +247,9 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
         ? []
         : selectFanout(
             w,
-            targets.map((j) => ({ id: j, index: j, inbound: !n.slots[j]!.outbound })),
+            // Ranked over all reconciling peers, as Core's GetFanoutTargets; the ones that
+            // already know the transaction are then simply not sent it.
+            n.slots.map((sl, j) => ({ id: j, index: j, inbound: !sl.outbound })),
             {
               key: fanoutKey,
               outbound: o.fanoutOutbound,
@@ -366,7 +370,7 @@ export function runRelaySim(mode: RelayMode, o: RelaySimOptions, topo: Topology)
           if (m !== undefined) send(ev.node, j, { k: 'reqrecon', m });
         }
         const next = sch.nextDue()!;
-        heap.push(next > now ? next : now + o.reconIntervalMs, ev);
+        heap.push(next > now ? next : now + o.reconIntervalMs / sch.peers.length, ev);
         break;
       }
     }

@@ -31,15 +31,28 @@ export interface RelaySimOptions {
   /** Core's Poisson inv trickle: mean delay to outbound peers 2 s, to inbound peers 5 s. */
   trickleOutboundMs: number;
   trickleInboundMs: number;
-  /** Erlay: a node sends a reconciliation request every interval, to its outbound peers in turn. */
+  /**
+   * Erlay: each outbound peer is reconciled once per interval; a node's requests go to its
+   * outbound peers in turn, spaced interval / (outbound peers), as Core's
+   * TxReconciliationTracker (one queue, next request = now + RECON_REQUEST_INTERVAL / peers we
+   * initiate to; bitcoin/bitcoin PR #30116). Default 16 s: RECON_REQUEST_INTERVAL of Core's
+   * first Erlay PR (#18261, "~100 transactions (7 tx/s * 16s)"), i.e. one request every 2 s at
+   * 8 outbound (the issue's timer); PR #30116 uses 8 s.
+   */
   reconIntervalMs: number;
   /**
-   * Erlay low fanout (selectFanout): outbound peers a transaction is flooded to (default 8, i.e.
-   * all of them at 8 outbound) and share of inbound peers (default 0: inbound peers reconcile).
+   * Erlay low fanout (selectFanout): outbound reconciling peers a transaction is flooded to and
+   * share of inbound reconciling peers. Defaults 1 and 0.1: Core's Erlay branch
+   * (txreconciliation.cpp in PR #30116: OUTBOUND_FANOUT_DESTINATIONS = 1,
+   * INBOUND_FANOUT_DESTINATIONS_FRACTION = 0.1).
    */
   fanoutOutbound: number;
   fanoutInboundFraction: number;
-  /** Erlay: flood on only transactions that arrived by flooding (others were reconciled). */
+  /**
+   * Erlay: flood on only transactions that arrived by flooding (or are the node's own). Default
+   * false: PR #30116 asks ShouldFanoutTo(wtxid, peer) for every transaction it relays, whatever
+   * it arrived by (#18261 had a source rule; the Erlay paper floods only what arrived by flooding).
+   */
   fanoutOnlyFlooded: boolean;
 }
 
@@ -58,10 +71,10 @@ export const defaultRelaySimOptions: RelaySimOptions = {
   latencyMaxMs: 150,
   trickleOutboundMs: 2000,
   trickleInboundMs: 5000,
-  reconIntervalMs: 2000,
-  fanoutOutbound: 8,
-  fanoutInboundFraction: 0,
-  fanoutOnlyFlooded: true,
+  reconIntervalMs: 16_000,
+  fanoutOutbound: 1,
+  fanoutInboundFraction: 0.1,
+  fanoutOnlyFlooded: false,
 };
 
 /** Bytes on the wire (v1 framing: 24-byte header per message), summed over all nodes' sends. */

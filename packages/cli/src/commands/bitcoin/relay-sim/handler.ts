@@ -14,6 +14,9 @@ function toOptions(o: RelaySimCliOptions): Partial<RelaySimOptions> {
     seed: o.seed,
     txSize: o.txSize,
     reconIntervalMs: o.reconInterval,
+    fanoutOutbound: o.fanoutOutbound,
+    fanoutInboundFraction: o.fanoutInbound,
+    fanoutOnlyFlooded: o.fanoutOnlyFlooded,
   };
 }
 

@@ -30,7 +30,14 @@ export function relaySimCommand(): Command {
     .option('--max-time <s>', 'stop after this many simulated seconds', '120')
     .option('--seed <n>', 'seed of the topology, latencies, transactions and timers', '1')
     .option('--tx-size <bytes>', 'transaction body size', '250')
-    .option('--recon-interval <ms>', 'Erlay: reconcile with each outbound peer this often', '2000')
+    .option(
+      '--recon-interval <ms>',
+      'Erlay: reconcile with each outbound peer this often (requests spaced ms / outbound)',
+      '16000',
+    )
+    .option('--fanout-outbound <n>', 'Erlay: outbound reconciling peers a tx is flooded to', '1')
+    .option('--fanout-inbound <share>', 'Erlay: share of inbound reconciling peers flooded', '0.1')
+    .option('--fanout-only-flooded', 'Erlay: flood on only what arrived by flooding (paper rule)')
     .option('--table', 'also run the comparison at 8, 16 and 32 outbound connections')
     .option('--json', 'print the results as one JSON object')
     .addHelpText(

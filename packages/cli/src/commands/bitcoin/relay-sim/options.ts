@@ -11,7 +11,10 @@ export const relaySimOptionsSchema = z.object({
   maxTime: z.coerce.number().positive().max(36_000).default(120),
   seed: z.coerce.number().int().min(0).max(0xffffffff).default(1),
   txSize: z.coerce.number().int().min(60).max(400_000).default(250),
-  reconInterval: z.coerce.number().int().min(50).max(60_000).default(2000),
+  reconInterval: z.coerce.number().int().min(50).max(600_000).default(16_000),
+  fanoutOutbound: z.coerce.number().int().min(0).max(64).default(1),
+  fanoutInbound: z.coerce.number().min(0).max(1).default(0.1),
+  fanoutOnlyFlooded: z.boolean().default(false),
   table: z.boolean().default(false),
   json: z.boolean().default(false),
 });

@@ -5,12 +5,12 @@ import { bytesToHex, hexToBytes, isHex } from '@keel/util';
 import { CliError } from '../../../errors.ts';
 import type { TxCommon } from './options.ts';
 
-type Body =
+export type Body =
   | { kind: 'transfer'; to: Uint8Array; amount: bigint }
   | { kind: 'deploy'; code: Uint8Array; initInput: Uint8Array }
   | { kind: 'call'; to: Uint8Array; value: bigint; method: string; input: Uint8Array };
 
-function readSeed(path: string): Uint8Array {
+export function readSeed(path: string): Uint8Array {
   let text: string;
   try {
     text = readFileSync(path, 'utf8').trim();
@@ -23,8 +23,23 @@ function readSeed(path: string): Uint8Array {
   return hexToBytes(text);
 }
 
-/** Signs a ledger transaction with the account's seed and submits it (chain_sendTransaction). */
-export async function sendTx(o: TxCommon, body: Body): Promise<number> {
+export interface Submitted {
+  readonly hash: string;
+  readonly status: 'added' | 'replaced' | 'known';
+  readonly from: string;
+  readonly nonce: bigint;
+  readonly gasLimit: number;
+}
+
+/**
+ * Signs a ledger transaction with the account's seed and submits it (chain_sendTransaction).
+ * The chain id comes from the node; the nonce too unless given. `gasLimit` may be a function of
+ * the unsigned transaction (a contract's gas on top of the intrinsic cost).
+ */
+export async function submitTx(
+  o: Omit<TxCommon, 'gasLimit' | 'json'> & { gasLimit: number | ((tx: UnsignedTx) => number) },
+  body: Body,
+): Promise<Submitted> {
   const seed = readSeed(o.secretKeyFile);
   const from = addressFromSeed(seed);
   const client = createHttpClient({ url: o.rpc });
@@ -37,14 +52,22 @@ export async function sendTx(o: TxCommon, body: Body): Promise<number> {
     chainId: status.chainId,
     from,
     nonce,
-    gasLimit: o.gasLimit,
+    gasLimit: 0,
     gasPrice: BigInt(o.gasPrice),
     ...body,
   } as UnsignedTx;
-  const raw = encodeTx(signTx(tx, seed));
+  const gasLimit = typeof o.gasLimit === 'number' ? o.gasLimit : o.gasLimit(tx);
+  const raw = encodeTx(signTx({ ...tx, gasLimit }, seed));
   const r = await client.call('chain_sendTransaction', { raw: bytesToHex(raw) });
-  const out = { hash: r.hash, status: r.status, from: bytesToHex(from), nonce: nonce.toString() };
+  return { hash: r.hash, status: r.status, from: bytesToHex(from), nonce, gasLimit };
+}
+
+/** `keel chain tx …`: submit and print what the node said (no wait for inclusion). */
+export async function sendTx(o: TxCommon, body: Body): Promise<number> {
+  const r = await submitTx(o, body);
+  const out = { hash: r.hash, status: r.status, from: r.from, nonce: r.nonce.toString() };
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else process.stdout.write(`submitted ${r.hash} (${r.status}) from ${out.from} nonce ${nonce}\n`);
+  else
+    process.stdout.write(`submitted ${r.hash} (${r.status}) from ${out.from} nonce ${r.nonce}\n`);
   return 0;
 }

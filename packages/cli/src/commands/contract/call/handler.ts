@@ -11,6 +11,7 @@ import {
   saveLocalState,
   withLock,
 } from '../localState.ts';
+import { callRemote } from '../remote.ts';
 import type { CallOptions } from './options.ts';
 
 /**
@@ -27,8 +28,16 @@ export async function callHandler(
   const input = parseHexArg('--args', opts.args);
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(method))
     throw new CliError(`METHOD must be an identifier of at most 64 characters (got "${method}")`);
-  return withLock(opts.state, () => {
-    const s = openLocalState(opts.state);
+  if (opts.rpc !== undefined) {
+    return callRemote(address, method, input, opts.gas, opts.value, {
+      ...opts,
+      rpc: opts.rpc,
+      secretKeyFile: opts.secretKeyFile ?? '',
+    });
+  }
+  const state = opts.state!;
+  return withLock(state, () => {
+    const s = openLocalState(state);
     const unsigned: UnsignedTx = {
       chainId: LOCAL_CHAIN_ID,
       from: s.address,

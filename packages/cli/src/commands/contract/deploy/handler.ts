@@ -10,13 +10,22 @@ import {
   saveLocalState,
   withLock,
 } from '../localState.ts';
+import { deployRemote } from '../remote.ts';
 import type { DeployOptions } from './options.ts';
 
 export async function deployHandler(file: string, opts: DeployOptions): Promise<number> {
-  const code = readWasm(file);
   const initInput = parseHexArg('--init-args', opts.initArgs);
-  return withLock(opts.state, () => {
-    const s = openLocalState(opts.state, { create: true });
+  if (opts.rpc !== undefined) {
+    return deployRemote(file, initInput, opts.gas, {
+      ...opts,
+      rpc: opts.rpc,
+      secretKeyFile: opts.secretKeyFile!,
+    });
+  }
+  const code = readWasm(file);
+  const state = opts.state!;
+  return withLock(state, () => {
+    const s = openLocalState(state, { create: true });
     let codeHash: Uint8Array;
     try {
       codeHash = s.ledger.runtime.validate(code).codeHash;

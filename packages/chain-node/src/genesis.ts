@@ -9,7 +9,9 @@ import {
   sha256,
 } from '@keel/crypto';
 import {
+  checkEpochParams,
   createGenesisState,
+  type EpochParams,
   type EthBlockView,
   type EvmStateMode,
   type Ledger,
@@ -40,6 +42,11 @@ export interface GenesisFile {
   readonly chainId: string;
   readonly evmChainId?: number;
   readonly evmState?: EvmStateMode;
+  /**
+   * Staking epochs (`@keel/ledger` `EpochParams`: epochLength, unbondingEpochs, jailEpochs,
+   * slashFractionBps). Absent: the genesis validator set forever.
+   */
+  readonly epochs?: EpochParams;
   readonly genesisTime: number;
   readonly validators: readonly GenesisValidator[];
   readonly balances: readonly { readonly address: string; readonly amount: string }[];
@@ -113,8 +120,21 @@ export function parseGenesisFile(raw: unknown): GenesisFile {
   if (o.evmState !== undefined && o.evmState !== 'mpt' && o.evmState !== 'verkle') {
     throw bad('evmState must be "mpt" or "verkle"');
   }
+  let epochs: EpochParams | undefined;
+  if (o.epochs !== undefined) {
+    const e = (o.epochs ?? {}) as Record<string, unknown>;
+    epochs = {
+      epochLength: e.epochLength as number,
+      unbondingEpochs: e.unbondingEpochs as number,
+      jailEpochs: e.jailEpochs as number,
+      slashFractionBps: e.slashFractionBps as number,
+    };
+    const why = checkEpochParams(epochs);
+    if (why) throw bad(`epochs: ${why}`);
+  }
   return {
     chainId: o.chainId,
+    ...(epochs ? { epochs } : {}),
     ...(o.evmChainId !== undefined ? { evmChainId: o.evmChainId as number } : {}),
     ...(o.evmState !== undefined ? { evmState: o.evmState as EvmStateMode } : {}),
     genesisTime: o.genesisTime as number,
@@ -152,6 +172,7 @@ export function loadGenesis(file: GenesisFile, bls: BlsBackend, ledger: Ledger):
       chainId: file.chainId,
       evmChainId: BigInt(file.evmChainId ?? DEFAULT_EVM_CHAIN_ID),
       ...(file.evmState !== undefined ? { evmState: file.evmState } : {}),
+      ...(file.epochs ? { epochs: file.epochs } : {}),
       balances: file.balances.map((b) => ({
         address: hexToBytes(b.address),
         amount: BigInt(b.amount),

@@ -1,4 +1,5 @@
 import { fieldModulus } from '../moduli.ts';
+import { itohTsujiiInverse, squareImages } from './inverse.ts';
 import { quadraticBasis } from './quadratic.ts';
 import { seedToElement } from './seed.ts';
 import type { GF } from './types.ts';
@@ -25,12 +26,7 @@ export class SmallField implements GF<number, Int32Array> {
     this.topShift = bits - 1;
     // x^bits falls off the int32 for 32 bits; for fewer it is cleared by the XOR.
     this.modulus = Number(BigInt.asIntN(32, fieldModulus(bits)));
-    const sqrImages: number[] = [];
-    let e = 1;
-    for (let i = 0; i < bits; i++) {
-      sqrImages.push(e);
-      e = this.mul2(this.mul2(e));
-    }
+    const sqrImages = squareImages(this, 1);
     this.sqrTable = byteTables(sqrImages);
     const sqrBig = (a: bigint): bigint => BigInt(this.sqr(Number(BigInt.asIntN(32, a))) >>> 0);
     this.qrtTable = byteTables(
@@ -75,22 +71,7 @@ export class SmallField implements GF<number, Int32Array> {
   }
 
   inv(a: number): number {
-    // Itoh-Tsujii: a^-1 = (a^(2^(bits-1) - 1))^2, building beta(k) = a^(2^k - 1) along the bits
-    // of bits-1: beta(2k) = beta(k)^(2^k) * beta(k), beta(k+1) = beta(k)^2 * a.
-    const n = this.bits - 1;
-    let beta = a;
-    let k = 1;
-    for (let bit = 31 - Math.clz32(n) - 1; bit >= 0; bit--) {
-      let t = beta;
-      for (let i = 0; i < k; i++) t = this.sqr(t);
-      beta = this.mul(t, beta);
-      k *= 2;
-      if (((n >>> bit) & 1) !== 0) {
-        beta = this.mul(this.sqr(beta), a);
-        k += 1;
-      }
-    }
-    return this.sqr(beta);
+    return itohTsujiiInverse(this, a);
   }
 
   prepare(a: number): Int32Array {

@@ -1,4 +1,5 @@
 import { fieldModulusLow } from '../moduli.ts';
+import { itohTsujiiInverse, squareImages } from './inverse.ts';
 import { quadraticBasis } from './quadratic.ts';
 import { seedToElement } from './seed.ts';
 import type { GF } from './types.ts';
@@ -33,12 +34,7 @@ export class WideField implements GF<bigint, WideTable> {
     this.topH = (1 << (bits - 33)) | 0;
     this.clearH = bits === 64 ? 0 : (1 << (bits - 32)) | 0;
     this.modL = Number(BigInt.asIntN(32, fieldModulusLow(bits)));
-    const sqrImages: bigint[] = [];
-    let e = 1n;
-    for (let i = 0; i < bits; i++) {
-      sqrImages.push(e);
-      e = this.mul2(this.mul2(e));
-    }
+    const sqrImages = squareImages(this, 1n);
     this.sqrT = byteTables(sqrImages);
     this.qrtT = byteTables(quadraticBasis(bits, (a) => this.sqr(a)));
   }
@@ -89,21 +85,7 @@ export class WideField implements GF<bigint, WideTable> {
   }
 
   inv(a: bigint): bigint {
-    // Itoh-Tsujii, as in SmallField.inv.
-    const n = this.bits - 1;
-    let beta = a;
-    let k = 1;
-    for (let bit = 31 - Math.clz32(n) - 1; bit >= 0; bit--) {
-      let t = beta;
-      for (let i = 0; i < k; i++) t = this.sqr(t);
-      beta = this.mul(t, beta);
-      k *= 2;
-      if (((n >>> bit) & 1) !== 0) {
-        beta = this.mul(this.sqr(beta), a);
-        k += 1;
-      }
-    }
-    return this.sqr(beta);
+    return itohTsujiiInverse(this, a);
   }
 
   private readonly scratch: WideTable = { hi: new Int32Array(256), lo: new Int32Array(256) };

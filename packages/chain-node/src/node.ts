@@ -24,6 +24,7 @@ import {
   createLedger,
   encodeEvidenceTx,
   ethBlockToJSON,
+  evidenceTxHash,
   isEvidenceTx,
   type Ledger,
   loadStateFromStore,
@@ -559,6 +560,14 @@ export class ChainNode {
 
   /** Admits a transaction from RPC and gossips it. */
   submitTx(raw: Uint8Array) {
+    if (isEvidenceTx(raw)) {
+      // evidence is no mempool transaction (no sender, fee or nonce): the app's own pool
+      const v = this.app.addEvidence(raw);
+      if (v.status === 'rejected')
+        throw new ChainNodeError(ChainNodeErrorCode.TX_REJECTED, v.message, { reason: v.reason });
+      if (v.status === 'new') this.network.publishTx(raw);
+      return { hash: bytesToHex(evidenceTxHash(raw)), status: v.status };
+    }
     const r = this.mempool.addRaw(raw, Date.now());
     if (r.status !== 'known') this.network.publishTx(raw);
     return r;

@@ -1,4 +1,4 @@
-import { pippenger } from '@noble/curves/abstract/curve.js';
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import {
   expectTag,
   G1,
@@ -278,7 +278,7 @@ export function verifyFflonkParsed(
   const q2 = mul(mul(mul(alpha, alpha), mulH0), invH2);
   const eScalar = add(r0, add(mul(q1, r1), mul(q2, r2)));
   // A₁ = F − E − J + y·W2 with F = C0 + q1·C1 + q2·C2, E = e·G, J = ∏(y − h0ω8ⁱ)·W1.
-  const A1 = pippenger(
+  const A1 = mulAddUnsafe(
     G1,
     [vk.C0, pi.C1, pi.C2, G1.BASE, pi.W1, pi.W2],
     [1n, q1, q2, neg(eScalar), neg(mulH0), y],

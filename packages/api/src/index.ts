@@ -36,3 +36,17 @@ export {
   rpcLimits,
   type StatusJson,
 } from './schemas.ts';
+export {
+  createVerkleClient,
+  type ExecutionWitnessJson,
+  type VerkleClient,
+  type VerkleClientOptions,
+  type VerkleMethodName,
+  type VerkleMethodResults,
+  type VerkleMigrationStatusResult,
+  type VerkleStateModeResult,
+  type VerkleTreeStatsResult,
+  type VerkleVerdictResult,
+  type VerkleWitnessResult,
+  verkleMethodParams,
+} from './verkle.ts';

@@ -63,6 +63,7 @@ export async function runHandler(o: RunOptions): Promise<number> {
     adminToken,
     logger: log,
     blobRetentionBlocks: o.blobRetentionBlocks,
+    verkleWitnessRetentionBlocks: o.verkleWitnessRetentionBlocks,
     blobPool: {
       maxTxs: o.blobPoolMaxTxs,
       maxBlobs: o.blobPoolMaxBlobs,

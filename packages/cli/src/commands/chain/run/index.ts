@@ -27,7 +27,12 @@ export function runCommand(): Command {
       .option('--sync-interval <ms>', 'how often to compare heights with peers', '30000')
       .option('--max-txs-per-block <n>', 'transactions per block', '5000')
       .option('--admin-token-file <file>', 'token that admin RPC methods require')
-      .option('--log-level <level>', 'trace | debug | info | warn | error', 'info'),
+      .option('--log-level <level>', 'trace | debug | info | warn | error', 'info')
+      .option(
+        '--verkle-witness-retention-blocks <n>',
+        "verkle chains: keep each block's execution witness this many blocks (0: build on request only)",
+        '8192',
+      ),
   ).action(async (raw: unknown) => {
     process.exitCode = await (await handler()).runHandler(parseOptions(runOptionsSchema, raw));
   });

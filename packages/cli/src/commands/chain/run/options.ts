@@ -36,6 +36,7 @@ export const runOptionsSchema = z.object({
   maxTxsPerBlock: z.coerce.number().int().min(1).max(100_000).default(5000),
   adminTokenFile: z.string().optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  verkleWitnessRetentionBlocks: int(0, 2 ** 40).default(8192),
   ...blobOptionsShape,
 });
 export type RunOptions = z.infer<typeof runOptionsSchema>;

@@ -11,6 +11,7 @@ export {
   type BlobSidecar,
   checkBlobPoolOptions,
   defaultBlobPoolOptions,
+  kzgToVersionedHash,
   verifySidecar,
 } from './blobs/pool.ts';
 export {
@@ -77,4 +78,17 @@ export {
 } from './snapshot.ts';
 export { layout } from './storage/layout.ts';
 export { ChainStore, type StoredReceipt } from './storage/store.ts';
+export {
+  type BlockBlobTx,
+  blockBlobTxs,
+  checkSidecars,
+  decodeSidecarResponse,
+  encodeSidecarRequest,
+  encodeSidecarResponse,
+  MAX_SIDECAR_RESPONSE_BYTES,
+  type SidecarResponse,
+  SidecarSync,
+  SidecarSyncError,
+  type SidecarSyncOptions,
+} from './sync/sidecars.ts';
 export { agreedPrefix, defaultSyncOptions, SyncService } from './sync/sync.ts';

@@ -1,4 +1,4 @@
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Blob pool and blob store metrics (registered on the node's registry). */
 export function createBlobMetrics(registry: Registry) {
@@ -26,6 +26,21 @@ export function createBlobMetrics(registry: Registry) {
     ratio: new Gauge({
       name: 'keel_blobstore_compression_ratio',
       help: 'raw blob bytes / stored blob bytes of the sidecars written since start',
+      registers: r,
+    }),
+    syncFetched: new Counter({
+      name: 'keel_blobsync_fetched',
+      help: 'sidecars of committed blocks fetched from peers and verified (sidecar sync)',
+      registers: r,
+    }),
+    syncPruned: new Counter({
+      name: 'keel_blobsync_pruned',
+      help: 'sidecars of synced blocks already past the retention window (recorded, not fetched)',
+      registers: r,
+    }),
+    syncBad: new Counter({
+      name: 'keel_blobsync_bad_responses',
+      help: 'sidecar responses refused (count, versioned hash, KZG proof, size, encoding)',
       registers: r,
     }),
   };

@@ -67,7 +67,7 @@ export type BlobAdmission =
 const VERSIONED_HASH_VERSION_KZG = 0x01;
 
 /** kzg_to_versioned_hash: 0x01 ‖ sha256(commitment)[1:]. */
-function versionedHash(commitment: Uint8Array): Uint8Array {
+export function kzgToVersionedHash(commitment: Uint8Array): Uint8Array {
   const h = sha256(commitment);
   h[0] = VERSIONED_HASH_VERSION_KZG;
   return h;
@@ -85,7 +85,7 @@ export function verifySidecar(kzg: KzgBackend, p: BlobTxParts): void {
   if (p.blobs.length !== n || p.commitments.length !== n || p.proofs.length !== n)
     throw bad(`sidecar has ${p.blobs.length} blobs for ${n} versioned hashes`);
   for (let i = 0; i < n; i++) {
-    if (bytesToHex(versionedHash(p.commitments[i]!)) !== bytesToHex(p.versionedHashes[i]!))
+    if (bytesToHex(kzgToVersionedHash(p.commitments[i]!)) !== bytesToHex(p.versionedHashes[i]!))
       throw bad(`blob ${i}: versioned hash does not match its commitment`);
   }
   let ok: boolean;

@@ -6,14 +6,17 @@ import { type CodecLimits, plainBytes, readBlock, writeBlock } from '../net/code
  * Sync request/response wire forms (one exchange per stream):
  *   status request  = u8 1                         → u8 1 ‖ 32 genesis ‖ u64 height ‖ 32 hash
  *   blocks request  = u8 2 ‖ u64 from ‖ u32 count  → u8 2 ‖ CompactSize n ‖ n blocks (from, from+1, …)
+ *   sidecars request = u8 3 ‖ u64 height            → sidecar response (`sidecarWire.ts`)
  */
 export const SYNC_STATUS = 1;
 export const SYNC_BLOCKS = 2;
+export const SYNC_SIDECARS = 3;
 export const MAX_SYNC_BLOCKS = 64;
 
 export type SyncRequest =
   | { readonly kind: 'status' }
-  | { readonly kind: 'blocks'; readonly from: number; readonly count: number };
+  | { readonly kind: 'blocks'; readonly from: number; readonly count: number }
+  | { readonly kind: 'sidecars'; readonly height: number };
 
 export interface SyncStatus {
   readonly genesisHash: Uint8Array;
@@ -29,8 +32,10 @@ function safe(v: bigint, what: string): number {
 }
 
 export function encodeSyncRequest(r: SyncRequest): Uint8Array {
-  const w = new BufferWriter(16).u8(r.kind === 'status' ? SYNC_STATUS : SYNC_BLOCKS);
+  const kind = { status: SYNC_STATUS, blocks: SYNC_BLOCKS, sidecars: SYNC_SIDECARS }[r.kind];
+  const w = new BufferWriter(16).u8(kind);
   if (r.kind === 'blocks') w.u64le(BigInt(r.from)).u32le(r.count);
+  if (r.kind === 'sidecars') w.u64le(BigInt(r.height));
   return w.finish();
 }
 
@@ -46,7 +51,8 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncRequest {
       throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `block count ${count} outside 1..64`);
     }
     out = { kind: 'blocks', from, count };
-  } else throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `unknown sync request ${k}`);
+  } else if (k === SYNC_SIDECARS) out = { kind: 'sidecars', height: safe(r.u64le(), 'height') };
+  else throw new DecodeError(DecodeErrorCode.INVALID_VALUE, `unknown sync request ${k}`);
   r.assertEnd('sync request');
   return out;
 }

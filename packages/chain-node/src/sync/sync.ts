@@ -1,7 +1,10 @@
 import { type Block, blockHash, verifyQC } from '@keel/consensus';
 import { bytesToHex, equalBytes, hexToBytes } from '@keel/util';
+import { decodePayload } from '../app/payload.ts';
+import { DEFAULT_BLOB_RETENTION_BLOCKS } from '../blobs/store.ts';
 import { ChainNodeError, ChainNodeErrorCode } from '../errors.ts';
 import { defaultCodecLimits } from '../net/codec.ts';
+import { Penalty } from '../net/peers.ts';
 import type { ChainNode } from '../node.ts';
 import {
   decodeBlocks,
@@ -12,6 +15,13 @@ import {
   encodeSyncRequest,
   MAX_SYNC_BLOCKS,
 } from './protocol.ts';
+import {
+  type BlockBlobTx,
+  blockBlobTxs,
+  encodeSidecarResponse,
+  SidecarSync,
+  type SidecarSyncOptions,
+} from './sidecars.ts';
 
 export interface SyncOptions {
   /** How often the coordinator compares heights with peers (ms). */
@@ -22,6 +32,7 @@ export interface SyncOptions {
   readonly fanout: number;
   readonly retries: number;
   readonly requestTimeoutMs: number;
+  readonly sidecars?: Partial<SidecarSyncOptions>;
 }
 
 export const defaultSyncOptions: SyncOptions = {
@@ -55,21 +66,74 @@ export class SyncService {
   catchingUp = false;
   catchUpFrom = 0;
   synced = 0;
+  /** Fetches the sidecars of committed blocks whose blob txs' sidecars we never received. */
+  readonly sidecars: SidecarSync;
 
   constructor(
     private readonly node: ChainNode,
     opts: Partial<SyncOptions> = {},
   ) {
     this.opts = { ...defaultSyncOptions, ...opts };
+    const n = node;
+    this.sidecars = new SidecarSync(
+      {
+        peers: () => {
+          const now = Date.now();
+          return n.network
+            .connectedPeers()
+            .filter((p) => !n.peers.isBanned(p, now))
+            .map((p) => n.peers.get(p, now))
+            .sort((a, b) => b.score - a.score || b.height - a.height)
+            .map((p) => p.id);
+        },
+        request: (peer, req, timeoutMs) => n.network.request(peer, req, timeoutMs),
+        kzg: () => n.kzgBackend(),
+        penalize: (peer) => n.peers.adjust(peer, Penalty.invalidMessage, Date.now()),
+        store: (height, sidecars) => n.blobStore.put(height, sidecars),
+        have: (txHash) => n.blobStore.heightOf(txHash) !== null,
+        tip: () => n.consensus.committedHeight,
+        retentionBlocks: n.o.blobRetentionBlocks ?? DEFAULT_BLOB_RETENTION_BLOCKS,
+        onFetched: (k) => n.blobMetrics.syncFetched.inc(k),
+        onPruned: (k) => n.blobMetrics.syncPruned.inc(k),
+        onBadResponse: () => n.blobMetrics.syncBad.inc(),
+        logger: n.log,
+      },
+      this.opts.sidecars,
+    );
   }
 
   start(): void {
     this.loop = setInterval(() => void this.runOnce(), this.opts.intervalMs);
+    this.sidecars.start();
   }
 
   stop(): void {
     if (this.loop) clearInterval(this.loop);
     this.loop = null;
+    this.sidecars.stop();
+  }
+
+  /** The blob transactions of committed block `height` (null: no such block here). */
+  blobTxsAt(height: number): BlockBlobTx[] | null {
+    const b = height > 0 ? this.node.store.block(height) : null;
+    if (!b) return null;
+    return blockBlobTxs(decodePayload(b.payload, this.node.o.maxTxsPerBlock ?? 5000).txs);
+  }
+
+  /** Answers a sidecar request: all of the block's sidecars, or pruned / unavailable. */
+  serveSidecars(height: number): Uint8Array {
+    const n = this.node;
+    if (height < n.consensus.committedHeight - n.blobStore.retentionBlocks)
+      return encodeSidecarResponse({ status: 'pruned', height });
+    const txs = this.blobTxsAt(height);
+    const sidecars = (txs ?? []).map((t) => n.blobStore.get(t.txHash));
+    if (!txs || sidecars.some((s) => s === null))
+      return encodeSidecarResponse({ status: 'unavailable', height });
+    return encodeSidecarResponse({
+      status: 'ok',
+      height,
+      sidecars: sidecars.map((s) => s!),
+    });
   }
 
   /** Walks back from `hash` through consensus' block tree, then the store. Newest first. */
@@ -97,6 +161,7 @@ export class SyncService {
   serve(_peer: string, req: Uint8Array): Uint8Array {
     const r = decodeSyncRequest(req);
     const n = this.node;
+    if (r.kind === 'sidecars') return this.serveSidecars(r.height);
     if (r.kind === 'status') {
       const tip = n.store.committed();
       return encodeStatus({

@@ -283,7 +283,16 @@ export class EthRpc {
         `sidecars of block ${h} are pruned (retention ${retention} blocks)`,
         { reason: 'pruned', block: q(h), retentionBlocks: retention },
       );
-    return this.node.blobStore.byBlock(h).flatMap(sidecarToJSON);
+    const txs = this.node.sync.blobTxsAt(h) ?? [];
+    const sidecars = txs.map((t) => this.node.blobStore.get(t.txHash));
+    const missing = sidecars.filter((s) => s === null).length;
+    if (missing > 0)
+      throw new EthRpcFailure(
+        EthRpcErrorCode.SERVER,
+        `sidecars of block ${h} are not available here yet (${missing} of ${txs.length} blob transactions; sidecar sync is fetching them from peers)`,
+        { reason: 'unavailable', block: q(h) },
+      );
+    return sidecars.flatMap((s) => sidecarToJSON(s!));
   }
 
   private dispatch(method: EthMethodName, p: unknown[], ctx: { ws: WebSocket | null }): unknown {

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { createVerkleClient, RpcError } from '@keel/api';
 import { hexToBytes } from '@keel/util';
 import {
   checkExecutionWitnessPreState,
@@ -61,11 +62,106 @@ function pick(
 }
 
 export async function verifyWitnessHandler(
-  file: string,
+  fileArg: string | undefined,
   opts: VerifyWitnessOptions,
 ): Promise<number> {
+  if (opts.rpc !== undefined) {
+    if (fileArg !== undefined || opts.file !== undefined)
+      throw new CliError('pass either a witness file or --rpc, not both');
+    return verifyFromRpc(opts.rpc, opts);
+  }
+  const file = fileArg ?? opts.file;
+  if (file === undefined) throw new CliError('nothing to check: pass a witness file or --rpc URL');
   const { witness, root, label } = pick(readJson(file), opts.name);
   const rootHex = opts.preStateRoot ?? (typeof root === 'string' ? root : undefined);
+  return verifyOne(witness, rootHex, label, opts.json);
+}
+
+/** Largest --block range (each block is one witness fetch and one stateless check). */
+const MAX_BLOCK_RANGE = 10_000;
+
+async function ethStateRoot(url: string, n: number): Promise<string> {
+  let r: { result?: { stateRoot?: unknown } | null; error?: { message: string } };
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'eth_getBlockByNumber',
+        params: [`0x${n.toString(16)}`, false],
+      }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    r = (await res.json()) as typeof r;
+  } catch (e) {
+    throw new CliError(`eth_getBlockByNumber(${n}) at ${url} failed: ${(e as Error).message}`);
+  }
+  const root = r.result?.stateRoot;
+  if (typeof root !== 'string')
+    throw new CliError(`block ${n} not found at ${url}${r.error ? `: ${r.error.message}` : ''}`);
+  return root;
+}
+
+/**
+ * --rpc: the node supplies only bytes (the witness, and the parent's stateRoot from its
+ * Ethereum block view); the check itself runs here with @keel/verkle and no node state.
+ */
+async function verifyFromRpc(url: string, opts: VerifyWitnessOptions): Promise<number> {
+  if (opts.block === undefined) throw new CliError('--rpc needs --block N or --block A-B');
+  const [a, b = a] = opts.block.split('-').map(Number) as [number, number?];
+  if (b < a) throw new CliError(`--block ${opts.block}: the range is reversed`);
+  if (a < 1) throw new CliError('block 0 (genesis) has no execution witness');
+  if (b - a + 1 > MAX_BLOCK_RANGE)
+    throw new CliError(`--block ${opts.block}: at most ${MAX_BLOCK_RANGE} blocks per run`);
+  const client = createVerkleClient({ url });
+  let bad = 0;
+  for (let n = a; n <= b; n++) {
+    let w: Awaited<ReturnType<typeof client.getWitness>>;
+    try {
+      w = await client.getWitness(n);
+    } catch (e) {
+      if (e instanceof RpcError) throw new CliError(`verkle_getWitness(${n}): ${e.message}`);
+      throw new CliError(`verkle_getWitness(${n}) at ${url} failed: ${(e as Error).message}`);
+    }
+    const parentRoot = await ethStateRoot(url, n - 1);
+    const stateRoot = await ethStateRoot(url, n);
+    const label = `block ${n}`;
+    if (w.stateRoot !== stateRoot || w.parentStateRoot !== parentRoot) {
+      bad++;
+      const reason = `the witness names roots ${w.parentStateRoot} → ${w.stateRoot}, the blocks ${parentRoot} → ${stateRoot}`;
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ witness: label, valid: false, reason })}\n`
+          : `INVALID ${label}: ${reason}\n`,
+      );
+      continue;
+    }
+    if (w.executionWitness === null) {
+      // Nothing was read or written: the post-state root must be the parent's.
+      const valid = stateRoot === parentRoot;
+      if (!valid) bad++;
+      const reason = valid ? 'touched no EVM state' : 'empty witness but the state root changed';
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ witness: label, valid, keys: 0, reason })}\n`
+          : `${valid ? 'VALID' : 'INVALID'} ${label}: ${reason}\n`,
+      );
+      continue;
+    }
+    if ((await verifyOne(w.executionWitness, parentRoot, label, opts.json)) !== 0) bad++;
+  }
+  return bad === 0 ? 0 : 1;
+}
+
+async function verifyOne(
+  witness: unknown,
+  rootHex: string | undefined,
+  label: string,
+  json: boolean,
+): Promise<number> {
+  const opts = { json };
   if (rootHex === undefined) throw new CliError('no pre-state root: pass --pre-state-root <hex>');
   let rootBytes: Uint8Array;
   try {

@@ -15,14 +15,21 @@ export function verifyWitnessCommand(): Command {
         'Exit code 0 = valid, 1 = invalid, 2 = unusable input.',
     )
     .argument(
-      '<file>',
+      '[file]',
       'JSON: {executionWitness, parent_state_root}, a bare {stateDiff, verkleProof}, or a file with ' +
         'an execution_witnesses array (pick one with --name)',
     )
+    .option('--file <file>', 'the witness file (same as the argument)')
+    .option(
+      '--rpc <url>',
+      "fetch block witnesses from a node's verkle_getWitness and each parent's stateRoot from " +
+        'eth_getBlockByNumber, then check them here without any node state',
+    )
+    .option('--block <n|a-b>', 'with --rpc: the block number or an inclusive range A-B')
     .option('--pre-state-root <hex>', "the parent's 32-byte state root (overrides the file's)")
     .option('--name <name>', 'which entry of an execution_witnesses array to check')
     .option('--json', 'print the verdict as one JSON object')
-    .action(async (file: string, raw: unknown) => {
+    .action(async (file: string | undefined, raw: unknown) => {
       process.exitCode = await (await handler()).verifyWitnessHandler(
         file,
         parseOptions(verifyWitnessOptionsSchema, raw),

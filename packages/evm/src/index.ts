@@ -62,12 +62,31 @@ export {
   type MemoryWorldState,
 } from './state/memoryState.ts';
 export type { AccountHeader, AccountInit, WorldState } from './state/types.ts';
+export { StepError, StepErrorCode } from './step/errors.ts';
+export {
+  createStepWitness,
+  decodeStepWitness,
+  encodeStepWitness,
+  type StepOnceOptions,
+  type StepWitness,
+  stepOnce,
+  verifyStep,
+} from './step/stepOnce.ts';
 export {
   createTxStepper,
   STEP_STATE_VERSION,
   StepPhase,
+  stepStaticOf,
   TxStepper,
+  type TxStepperOptions,
 } from './step/stepper.ts';
+export {
+  commitmentOf,
+  decodeStepState,
+  encodeStepState,
+  type StepState,
+  type StepStatic,
+} from './step/stepState.ts';
 export {
   EMPTY_TRIE_ROOT,
   MemoryTrieNodeStore,

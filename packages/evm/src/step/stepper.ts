@@ -1,52 +1,84 @@
 import { keccak256 } from '@keel/crypto/hashes';
+import { blobBaseFee, CANCUN } from '../params.ts';
 import { encodeRLP, type RLPInput } from '../rlp/encode.ts';
 import { bigintToRLPBytes } from '../rlp/fields.ts';
+import { EMPTY_CODE_HASH } from '../state/memoryState.ts';
 import type { WorldState } from '../state/types.ts';
+import { encodeTransaction } from '../tx/codec.ts';
 import type { Address, Transaction } from '../tx/types.ts';
-import { END_RUNNING, type Frame } from '../vm/frame.ts';
+import { END_RUNNING, Frame, type TxContext } from '../vm/frame.ts';
 import { exec, PAUSED } from '../vm/interpreter.ts';
 import { beginTx, finishTx, type TxRun } from '../vm/runTx.ts';
 import { leaveFrame, resume } from '../vm/system.ts';
 import type { BlockEnv, RunTxOptions, RunTxResult } from '../vm/types.ts';
+import { StepError, StepErrorCode } from './errors.ts';
+import {
+  encodeStepState,
+  logsToRLP,
+  type StepFrame,
+  StepPhase,
+  type StepRun,
+  type StepState,
+  type StepStatic,
+  stepCommitment,
+} from './stepState.ts';
+import type { StepWorld } from './stepWorld.ts';
+import { TrackingWorld } from './trackingWorld.ts';
 
-/** Format version of `encodeStepState` (the first RLP item). */
-export const STEP_STATE_VERSION = 1;
+export { STEP_STATE_VERSION, StepPhase } from './stepState.ts';
 
-/** Where a transaction's step machine is. */
-export const StepPhase = {
-  /** Before the first step: inclusion checks, fee purchase and root-frame entry come next. */
-  PENDING: 0,
-  /** Between two instructions of a running frame. */
-  RUNNING: 1,
-  /** The root frame ended; the refund, fees and EIP-161 clean-up come next. */
-  ENDED: 2,
-  /** Finished: `result` holds the transaction's outcome (valid or not). */
-  DONE: 3,
-} as const;
-export type StepPhase = (typeof StepPhase)[keyof typeof StepPhase];
+const EMPTY = new Uint8Array(0);
+
+/** The hashes of blocks max(0, number-256) … number-1 as BLOCKHASH sees them (empty = 0). */
+export function blockHashWindow(env: BlockEnv): Uint8Array[] {
+  const first = env.number > 256n ? env.number - 256n : 0n;
+  const out: Uint8Array[] = [];
+  for (let i = first; i < env.number; i++) out.push(env.getBlockHash(i) ?? EMPTY);
+  return out;
+}
+
+export function resultToRLP(r: RunTxResult): RLPInput {
+  const n = bigintToRLPBytes;
+  if (!r.valid) return [EMPTY, new TextEncoder().encode(r.reason)];
+  return [
+    Uint8Array.of(1),
+    n(BigInt(r.status)),
+    n(r.gasUsed),
+    n(r.blobGasUsed),
+    logsToRLP(r.logs),
+    r.createdAddress ?? EMPTY,
+    r.returnData,
+  ];
+}
 
 /**
  * Runs one transaction one step at a time with the interpreter's own code (`exec` with a budget
  * of one instruction, the same `beginTx` / `finishTx` / frame enter and leave as `runTx`): step
  * 0 enters the transaction, every further step executes exactly one instruction (a CALL/CREATE
  * that enters a child frame, or the RETURN/STOP/REVERT/halt that leaves one, is one step), and
- * the last step settles the fees. `state` is mutated as `runTx` would.
+ * the last step settles the fees. Stepping a DONE machine changes nothing.
  */
 export class TxStepper {
   phase: StepPhase = StepPhase.PENDING;
   /** Steps taken so far. */
   steps = 0;
   result: RunTxResult | undefined;
-  private run: TxRun | undefined;
-  private top: Frame | null = null;
+  /** @internal */ run: TxRun | undefined;
+  /** @internal */ top: Frame | null = null;
 
   constructor(
-    readonly state: WorldState,
+    readonly world: StepWorld,
     readonly tx: Transaction,
     readonly sender: Address,
     readonly env: BlockEnv,
     readonly opts: RunTxOptions,
+    readonly staticPart: StepStatic,
   ) {}
+
+  /** The world the transaction mutates (the wrapped state for `createTxStepper`). */
+  get state(): WorldState {
+    return this.world instanceof TrackingWorld ? this.world.inner : this.world;
+  }
 
   /** Takes one step; returns false (and does nothing) once the machine is done. */
   step(): boolean {
@@ -69,7 +101,7 @@ export class TxStepper {
   }
 
   private begin(): void {
-    const run = beginTx(this.state, this.tx, this.sender, this.env, this.opts);
+    const run = beginTx(this.world, this.tx, this.sender, this.env, this.opts);
     if ('valid' in run) {
       this.result = run;
       this.phase = StepPhase.DONE;
@@ -115,65 +147,111 @@ export class TxStepper {
     return out.reverse();
   }
 
-  /**
-   * The canonical encoding of the machine between two steps (RLP, `STEP_STATE_VERSION` first):
-   * phase, step count, the tx context (origin, gas price, refund counter, logs so far), every
-   * frame root first (kind, caller, address, code address, value, call data, keccak of the code,
-   * depth, static flag, pc, stack, memory, gas left, return data, where the output goes, the
-   * logs length and refund at entry), and `worldCommitment` (default: the root of the current
-   * accounts, `state.stateRoot()`).
-   */
-  encode(worldCommitment: Uint8Array = this.state.stateRoot()): Uint8Array {
+  private stepRun(): StepRun | undefined {
     const run = this.run;
-    const ctx: RLPInput[] =
-      run === undefined
-        ? []
-        : [
-            run.ctx.origin,
-            bigintToRLPBytes(run.ctx.gasPrice),
-            bigintToRLPBytes(BigInt(run.ctx.refund) + 2n ** 63n),
-            run.ctx.logs.map((l) => [l.address, [...l.topics], l.data]),
-            bigintToRLPBytes(run.root.gasLeft()),
-            bigintToRLPBytes(BigInt(run.root.end)),
-          ];
-    return encodeRLP([
-      bigintToRLPBytes(BigInt(STEP_STATE_VERSION)),
-      bigintToRLPBytes(BigInt(this.phase)),
-      bigintToRLPBytes(BigInt(this.steps)),
-      ctx,
-      this.frames().map(encodeFrame),
-      worldCommitment,
-    ]);
+    if (run === undefined || this.phase === StepPhase.DONE) return undefined;
+    const ended = this.phase === StepPhase.ENDED;
+    return {
+      gasPrice: run.gasPrice,
+      blobGas: run.blobGas,
+      createdAddress: run.createdAddress,
+      refund: run.ctx.refund,
+      logs: run.ctx.logs,
+      rootEnd: ended ? run.root.end : END_RUNNING,
+      rootGasLeft: ended ? run.root.gasLeft() : 0n,
+      rootOutput: ended ? run.root.output : EMPTY,
+    };
   }
 
-  /** keccak256 of `encode()`: the commitment the bisection game compares. */
-  commitment(worldCommitment?: Uint8Array): Uint8Array {
-    return keccak256(this.encode(worldCommitment));
+  private stepFrames(): StepFrame[] {
+    return this.frames().map((f) => ({
+      kind: f.kind,
+      caller: f.caller,
+      address: f.address,
+      codeAddress: f.codeAddress,
+      value: f.value,
+      data: f.data,
+      codeHash: keccak256(f.code),
+      depth: f.depth,
+      isStatic: f.isStatic,
+      pc: f.pc,
+      stack: f.stack.slice(0, f.sp),
+      memory: f.mem.subarray(0, f.memSize),
+      gasLeft: f.gasLeft(),
+      returnData: f.returnData,
+      retOffset: f.retOffset,
+      retSize: f.retSize,
+      logsLen: f.logsLen,
+      refundAtEntry: f.refundAtEntry,
+      snapshot: this.world.snapshotAt(f.checkpoint),
+    }));
+  }
+
+  /** The machine between two steps as a decoded step state (see stepState.ts). */
+  stepState(): StepState {
+    return {
+      phase: this.phase,
+      steps: this.steps,
+      static: this.staticPart,
+      run: this.stepRun(),
+      frames: this.stepFrames(),
+      accountsRoot: this.world.accountsRoot(),
+      sets: this.world.sets.toRLP() as never,
+      result: (this.phase === StepPhase.DONE
+        ? resultToRLP(this.result as RunTxResult)
+        : []) as never,
+    };
+  }
+
+  /** The canonical encoding `stepOnce` takes (`encodeStepState(stepState())`). */
+  encode(): Uint8Array {
+    return encodeStepState(this.stepState());
+  }
+
+  /** The commitment the bisection game compares (see `stepCommitment`). */
+  commitment(): Uint8Array {
+    const s = this.stepState();
+    return stepCommitment({ ...s, setsHash: this.world.setsHash() });
   }
 }
 
-function encodeFrame(f: Frame): RLPInput {
-  if (f.end !== END_RUNNING) return [];
-  return [
-    bigintToRLPBytes(BigInt(f.kind)),
-    f.caller,
-    f.address,
-    f.codeAddress,
-    bigintToRLPBytes(f.value),
-    f.data,
-    keccak256(f.code),
-    bigintToRLPBytes(BigInt(f.depth)),
-    bigintToRLPBytes(f.isStatic ? 1n : 0n),
-    bigintToRLPBytes(BigInt(f.pc)),
-    f.stack.slice(0, f.sp).map(bigintToRLPBytes),
-    f.mem.subarray(0, f.memSize),
-    bigintToRLPBytes(f.gasLeft()),
-    f.returnData,
-    bigintToRLPBytes(BigInt(f.retOffset)),
-    bigintToRLPBytes(BigInt(f.retSize)),
-    bigintToRLPBytes(BigInt(f.logsLen)),
-    bigintToRLPBytes(BigInt(f.refundAtEntry) + 2n ** 63n),
-  ];
+/** The static part of a step state for `tx` in `env` on a state whose root is `preRoot`. */
+export function stepStaticOf(
+  tx: Transaction,
+  sender: Address,
+  env: BlockEnv,
+  opts: RunTxOptions,
+  preRoot: Uint8Array,
+): StepStatic {
+  if (opts.fork !== CANCUN) {
+    throw new StepError(StepErrorCode.INVALID_ARGUMENT, 'step states are defined for Cancun only');
+  }
+  return {
+    rawTx: encodeTransaction(tx),
+    tx,
+    sender,
+    chainId: env.chainId,
+    coinbase: env.coinbase,
+    number: env.number,
+    timestamp: env.timestamp,
+    gasLimit: env.gasLimit,
+    baseFee: env.baseFee,
+    prevRandao: env.prevRandao,
+    excessBlobGas: env.excessBlobGas,
+    blockHashesRoot: keccak256(encodeRLP(blockHashWindow(env))),
+    gasAvailable: opts.gasAvailable ?? env.gasLimit,
+    blobGasAvailable: opts.blobGasAvailable ?? opts.fork.maxBlobGasPerBlock,
+    preRoot,
+  };
+}
+
+export interface TxStepperOptions {
+  /**
+   * Keep what `encode()`/`commitment()` need: the static part (pre-tx root, block hashes) and a
+   * snapshot (accounts root + sets hash) at every frame checkpoint. Costs one state root per
+   * frame entry. Default false: stepping only.
+   */
+  readonly commitments?: boolean;
 }
 
 /** A step machine for `tx` on `state` (same arguments as `runTx`). */
@@ -183,6 +261,71 @@ export function createTxStepper(
   sender: Address,
   env: BlockEnv,
   opts: RunTxOptions,
+  stepOpts: TxStepperOptions = {},
 ): TxStepper {
-  return new TxStepper(state, tx, sender, env, opts);
+  const commitments = stepOpts.commitments === true;
+  const world = new TrackingWorld(state, commitments);
+  const staticPart = commitments
+    ? stepStaticOf(tx, sender, env, opts, state.stateRoot())
+    : (undefined as unknown as StepStatic);
+  return new TxStepper(world, tx, sender, env, opts, staticPart);
 }
+
+/** @internal The run context of a restored machine (what `beginTx` would have built). */
+export function restoredContext(
+  world: StepWorld,
+  env: BlockEnv,
+  opts: RunTxOptions,
+  s: StepState,
+): TxContext {
+  const run = s.run as StepRun;
+  const tx = s.static.tx;
+  return {
+    state: world,
+    env,
+    fork: opts.fork,
+    origin: s.static.sender,
+    gasPrice: run.gasPrice,
+    blobHashes: tx.type === 3 ? tx.blobVersionedHashes : [],
+    blobBaseFee: blobBaseFee(opts.fork, env.excessBlobGas),
+    precompileCtx: { kzg: opts.kzg },
+    logs: [...run.logs],
+    refund: run.refund,
+  };
+}
+
+/** @internal A frame rebuilt from its step state (checkpoint = its index among the frames). */
+export function restoredFrame(
+  sf: StepFrame,
+  code: Uint8Array,
+  index: number,
+  parent: Frame | null,
+): Frame {
+  const f = new Frame(
+    sf.kind,
+    sf.caller,
+    sf.address,
+    sf.codeAddress,
+    sf.value,
+    sf.data,
+    code,
+    sf.depth,
+    sf.isStatic,
+    sf.gasLeft,
+  );
+  f.pc = sf.pc;
+  for (const w of sf.stack) f.stack.push(w);
+  f.sp = sf.stack.length;
+  f.mem = sf.memory.slice();
+  f.memSize = sf.memory.length;
+  f.returnData = sf.returnData;
+  f.retOffset = sf.retOffset;
+  f.retSize = sf.retSize;
+  f.logsLen = sf.logsLen;
+  f.refundAtEntry = sf.refundAtEntry;
+  f.checkpoint = index;
+  f.parent = parent;
+  return f;
+}
+
+export { EMPTY_CODE_HASH };

@@ -43,6 +43,8 @@ export interface TestDevnetOptions {
   /** Wait until the started nodes committed this height (default 1). */
   readonly height?: number;
   readonly heightTimeoutMs?: number;
+  /** Genesis EVM state backend (default mpt). */
+  readonly evmState?: 'mpt' | 'verkle';
 }
 
 /**
@@ -74,6 +76,7 @@ export class TestDevnet {
       accounts: o.accounts ?? 1,
       adminToken: `${o.name}-admin`,
       nodeArgs: o.nodeArgs,
+      ...(o.evmState ? { evmState: o.evmState } : {}),
     });
     const t = new TestDevnet(devnet, tmp);
     try {

@@ -10,6 +10,8 @@ export type PrecompileResult = { ok: true; gasUsed: bigint; output: Uint8Array }
 export interface PrecompileContext {
   /** Point evaluation (0x0a) fails without one. */
   kzg: KzgBackend | undefined;
+  /** Precompiles a host chain adds (the keel L1's step verifier); consulted after Cancun's. */
+  extra?: ((address: Uint8Array) => Precompile | undefined) | undefined;
 }
 
 /**

@@ -132,7 +132,7 @@ function txContext(
     gasPrice,
     blobHashes,
     blobBaseFee: blobBaseFee(opts.fork, env.excessBlobGas),
-    precompileCtx: { kzg: opts.kzg },
+    precompileCtx: { kzg: opts.kzg, extra: opts.extraPrecompiles },
     logs: [],
     refund: 0,
   };

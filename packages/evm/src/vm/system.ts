@@ -103,7 +103,7 @@ export function enterCall(ctx: TxContext, f: Frame, transferValue: boolean): boo
   f.refundAtEntry = ctx.refund;
   if (transferValue && f.value !== 0n) transfer(ctx, f.caller, f.address, f.value);
   s.touch(f.address);
-  const pre = getPrecompile(f.codeAddress);
+  const pre = getPrecompile(f.codeAddress) ?? ctx.precompileCtx.extra?.(f.codeAddress);
   if (pre !== undefined) {
     const r = pre(f.data, f.gasLeft(), ctx.precompileCtx);
     if (r.ok) {

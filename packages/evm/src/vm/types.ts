@@ -1,5 +1,6 @@
 import type { KzgBackend } from '@keel/crypto/kzg';
 import type { ForkParams } from '../params.ts';
+import type { Precompile } from '../precompiles/types.ts';
 import type { Address } from '../tx/types.ts';
 
 /** The block a transaction runs in, as the EVM sees it. */
@@ -23,6 +24,8 @@ export interface VmOptions {
   readonly fork: ForkParams;
   /** KZG backend for the point-evaluation precompile (0x0a); without one it fails. */
   readonly kzg?: KzgBackend | undefined;
+  /** Host-chain precompiles beyond Cancun's (looked up by address after them; not pre-warmed). */
+  readonly extraPrecompiles?: ((address: Uint8Array) => Precompile | undefined) | undefined;
 }
 
 /** Block-level limits a transaction must fit into (defaults: an empty block). */

@@ -38,6 +38,13 @@ export {
 export { getEvmAccount, getEvmCode, getEvmStorage } from './evm/queries.ts';
 export { txSender } from './evm/sender.ts';
 export {
+  ledgerPrecompiles,
+  STEP_DESCRIBE_GAS,
+  STEP_PRECOMPILE_ADDRESS,
+  STEP_VERIFY_GAS,
+  stepPrecompile,
+} from './evm/stepPrecompile.ts';
+export {
   chunkifyCode,
   EvmStateMode,
   encodeBasicData,

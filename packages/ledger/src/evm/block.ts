@@ -23,6 +23,7 @@ import type { StateOverlay } from '../state/ledgerState.ts';
 import type { LedgerBlockContext, Receipt } from '../types.ts';
 import type { EthTx } from './ethTx.ts';
 import { type EvmHead, encodeEvmHead, evmBlockHashKey, META_EVM_HEAD } from './keys.ts';
+import { ledgerPrecompiles } from './stepPrecompile.ts';
 import { evmStateModeOf } from './verkleKeys.ts';
 import { applyVerkleBlock, rememberVerkleBlock, VerkleAccessRecorder } from './verkleState.ts';
 import { LedgerWorldState } from './worldState.ts';
@@ -131,6 +132,7 @@ export class EvmBlockRun {
   run(t: EthTx): Receipt {
     const r = runTx(this.world, t.tx, t.sender, this.env, {
       fork: CANCUN,
+      extraPrecompiles: ledgerPrecompiles,
       gasAvailable: this.env.gasLimit - this.gasUsed,
       blobGasAvailable: CANCUN.maxBlobGasPerBlock - this.blobGasUsed,
     });

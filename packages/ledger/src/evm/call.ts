@@ -5,6 +5,7 @@ import { type LedgerState, StateOverlay } from '../state/ledgerState.ts';
 import type { LedgerBlockContext } from '../types.ts';
 import { blockEnv } from './block.ts';
 import { evmChainIdOf, evmHeadOf } from './keys.ts';
+import { ledgerPrecompiles } from './stepPrecompile.ts';
 import { LedgerWorldState } from './worldState.ts';
 
 export interface EthCallParameters {
@@ -54,7 +55,11 @@ function run(
     r: 0n,
     s: 0n,
   };
-  const r = runTx(world, tx, from, env, { fork: CANCUN, gasAvailable: gas });
+  const r = runTx(world, tx, from, env, {
+    fork: CANCUN,
+    gasAvailable: gas,
+    extraPrecompiles: ledgerPrecompiles,
+  });
   if (!r.valid)
     return {
       status: 'invalid',

@@ -90,7 +90,7 @@ const g = createGenesisState(ledger, {
 });
 const block = { height: 1n, time: 1_700_000_000_000n };
 const call = (data: Uint8Array) =>
-  ledger.ethCall(g.state, { to: STEP_PRECOMPILE_ADDRESS, data }, block, 5_000_000n);
+  ledger.ethCall(g.state, { to: STEP_PRECOMPILE_ADDRESS, data }, block);
 
 describe('ledger step precompile (0x…f0)', () => {
   const s = l2Step();

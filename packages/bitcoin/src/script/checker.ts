@@ -114,78 +114,113 @@ const SEQ_DISABLE_FLAG = 0x80000000;
 const SEQ_TYPE_FLAG = 1 << 22;
 const SEQ_MASK = SEQ_TYPE_FLAG | 0xffff;
 
-/** The transaction signature checker (Core's GenericTransactionSignatureChecker). */
-export function createTxSignatureChecker(p: CreateTxSignatureCheckerParameters): SignatureChecker {
-  const { tx, inputIndex, amount, backend, cache } = p;
-  const txData = p.txData ?? precomputeTxData(tx, p.spentOutputs);
-  const input = tx.inputs[inputIndex]!;
+/**
+ * The transaction signature checker (Core's GenericTransactionSignatureChecker). One is made
+ * per input, so it is a class: one object, methods on the prototype, no closures.
+ */
+class TxSignatureChecker implements SignatureChecker {
+  readonly #tx: Transaction;
+  readonly #inputIndex: number;
+  readonly #amount: bigint;
+  readonly #txData: PrecomputedTxData;
+  readonly #backend: Secp256k1Backend;
+  readonly #cache: SignatureCache | undefined;
 
-  const verifyCached = (
-    kind: 'ecdsa' | 'schnorr',
-    sighash: Uint8Array,
-    pubkey: Uint8Array,
-    sig: Uint8Array,
-  ): boolean => {
-    const entry = { kind, sighash, pubkey, sig };
-    if (cache?.has(entry)) return true;
+  constructor(p: CreateTxSignatureCheckerParameters) {
+    this.#tx = p.tx;
+    this.#inputIndex = p.inputIndex;
+    this.#amount = p.amount;
+    this.#txData = p.txData ?? precomputeTxData(p.tx, p.spentOutputs);
+    this.#backend = p.backend;
+    this.#cache = p.cache;
+  }
+
+  #verify(kind: 'ecdsa' | 'schnorr', sighash: Uint8Array, pubkey: Uint8Array, sig: Uint8Array) {
+    const cache = this.#cache;
+    const entry = cache ? { kind, sighash, pubkey, sig } : undefined;
+    if (entry && cache!.has(entry)) return true;
     const ok =
       kind === 'ecdsa'
-        ? backend.ecdsaVerify(sig, sighash, pubkey)
-        : backend.schnorrVerify(sig, sighash, pubkey);
-    if (ok) cache?.add(entry);
+        ? this.#backend.ecdsaVerify(sig, sighash, pubkey)
+        : this.#backend.schnorrVerify(sig, sighash, pubkey);
+    if (ok && entry) cache!.add(entry);
     return ok;
-  };
+  }
 
-  return {
-    checkECDSASignature(sig, pubkey, scriptCode, sigversion) {
-      if (sig.length === 0) return false;
-      const hashType = sig[sig.length - 1]!;
-      const rs = parseDerLax(sig.subarray(0, sig.length - 1));
-      if (!rs) return false;
-      const sighash =
-        sigversion === SigVersion.WITNESS_V0
-          ? segwitV0Sighash(tx, inputIndex, scriptCode, amount, hashType, txData)
-          : legacySighash(tx, inputIndex, scriptCode, hashType, txData);
-      return verifyCached('ecdsa', sighash, pubkey, rs);
-    },
-    checkSchnorrSignature(sig, pubkey, sigversion, execData) {
-      if (sig.length !== 64 && sig.length !== 65) return 'SCHNORR_SIG_SIZE';
-      let hashType = 0;
-      if (sig.length === 65) {
-        hashType = sig[64]!;
-        // BIP341: an explicit 0x00 hash type is not allowed (it must be omitted).
-        if (hashType === 0) return 'SCHNORR_SIG_HASHTYPE';
-        sig = sig.subarray(0, 64);
-      }
-      const tapscript = sigversion === SigVersion.TAPSCRIPT;
-      const sighash = taprootSighash(txData, inputIndex, hashType, {
-        annexHash: execData.annexHash,
-        tapleafHash: tapscript ? execData.tapleafHash : undefined,
-        codeSeparatorPos: tapscript ? execData.codeSeparatorPos : undefined,
-      });
-      if (!sighash) return 'SCHNORR_SIG_HASHTYPE';
-      return verifyCached('schnorr', sighash, pubkey, sig) ? undefined : 'SCHNORR_SIG';
-    },
-    checkLockTime(lockTime) {
-      const txLock = tx.locktime;
-      // Both must be heights or both times.
-      if (txLock < LOCKTIME_THRESHOLD !== lockTime < LOCKTIME_THRESHOLD) return false;
-      if (lockTime > txLock) return false;
-      // A final input makes nLockTime ineffective, so the lock could be bypassed.
-      return input.sequence !== SEQUENCE_FINAL;
-    },
-    checkSequence(sequence) {
-      const txSeq = input.sequence;
-      if (tx.version >>> 0 < 2) return false; // BIP68 applies from version 2 (compared unsigned)
-      if (txSeq & SEQ_DISABLE_FLAG) return false;
-      const txMasked = txSeq & SEQ_MASK;
-      const masked = sequence & SEQ_MASK;
-      if (txMasked < SEQ_TYPE_FLAG !== masked < SEQ_TYPE_FLAG) return false;
-      return masked <= txMasked;
-    },
-    checkTapTweak(internalKey, merkleRoot, outputKey, parity) {
-      const q = taprootOutputKey(backend, internalKey, merkleRoot);
-      return q !== null && q.parity === parity && equalBytes(q.xOnly, outputKey);
-    },
-  };
+  checkECDSASignature(
+    sig: Uint8Array,
+    pubkey: Uint8Array,
+    scriptCode: Uint8Array,
+    sigversion: SigVersion,
+  ): boolean {
+    if (sig.length === 0) return false;
+    const hashType = sig[sig.length - 1]!;
+    const rs = parseDerLax(sig.subarray(0, sig.length - 1));
+    if (!rs) return false;
+    const tx = this.#tx;
+    const i = this.#inputIndex;
+    const sighash =
+      sigversion === SigVersion.WITNESS_V0
+        ? segwitV0Sighash(tx, i, scriptCode, this.#amount, hashType, this.#txData)
+        : legacySighash(tx, i, scriptCode, hashType, this.#txData);
+    return this.#verify('ecdsa', sighash, pubkey, rs);
+  }
+
+  checkSchnorrSignature(
+    sig: Uint8Array,
+    pubkey: Uint8Array,
+    sigversion: SigVersion,
+    execData: ExecutionData,
+  ): ScriptErrorName | undefined {
+    if (sig.length !== 64 && sig.length !== 65) return 'SCHNORR_SIG_SIZE';
+    let hashType = 0;
+    if (sig.length === 65) {
+      hashType = sig[64]!;
+      // BIP341: an explicit 0x00 hash type is not allowed (it must be omitted).
+      if (hashType === 0) return 'SCHNORR_SIG_HASHTYPE';
+      sig = sig.subarray(0, 64);
+    }
+    const tapscript = sigversion === SigVersion.TAPSCRIPT;
+    const sighash = taprootSighash(this.#txData, this.#inputIndex, hashType, {
+      annexHash: execData.annexHash,
+      tapleafHash: tapscript ? execData.tapleafHash : undefined,
+      codeSeparatorPos: tapscript ? execData.codeSeparatorPos : undefined,
+    });
+    if (!sighash) return 'SCHNORR_SIG_HASHTYPE';
+    return this.#verify('schnorr', sighash, pubkey, sig) ? undefined : 'SCHNORR_SIG';
+  }
+
+  checkLockTime(lockTime: number): boolean {
+    const txLock = this.#tx.locktime;
+    // Both must be heights or both times.
+    if (txLock < LOCKTIME_THRESHOLD !== lockTime < LOCKTIME_THRESHOLD) return false;
+    if (lockTime > txLock) return false;
+    // A final input makes nLockTime ineffective, so the lock could be bypassed.
+    return this.#tx.inputs[this.#inputIndex]!.sequence !== SEQUENCE_FINAL;
+  }
+
+  checkSequence(sequence: number): boolean {
+    const txSeq = this.#tx.inputs[this.#inputIndex]!.sequence;
+    if (this.#tx.version >>> 0 < 2) return false; // BIP68 applies from version 2 (compared unsigned)
+    if (txSeq & SEQ_DISABLE_FLAG) return false;
+    const txMasked = txSeq & SEQ_MASK;
+    const masked = sequence & SEQ_MASK;
+    if (txMasked < SEQ_TYPE_FLAG !== masked < SEQ_TYPE_FLAG) return false;
+    return masked <= txMasked;
+  }
+
+  checkTapTweak(
+    internalKey: Uint8Array,
+    merkleRoot: Uint8Array,
+    outputKey: Uint8Array,
+    parity: number,
+  ): boolean {
+    const q = taprootOutputKey(this.#backend, internalKey, merkleRoot);
+    return q !== null && q.parity === parity && equalBytes(q.xOnly, outputKey);
+  }
+}
+
+/** The transaction signature checker (Core's GenericTransactionSignatureChecker). */
+export function createTxSignatureChecker(p: CreateTxSignatureCheckerParameters): SignatureChecker {
+  return new TxSignatureChecker(p);
 }

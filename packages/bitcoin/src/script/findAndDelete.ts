@@ -10,7 +10,8 @@ export function findAndDelete(
   script: Uint8Array,
   pattern: Uint8Array,
 ): { script: Uint8Array; count: number } {
-  if (pattern.length === 0) return { script, count: 0 };
+  // a pattern longer than the script cannot occur (P2PKH: 25-byte scriptCode, ~72-byte sig push)
+  if (pattern.length === 0 || pattern.length > script.length) return { script, count: 0 };
   const parts: Uint8Array[] = [];
   let count = 0;
   let pc = 0;

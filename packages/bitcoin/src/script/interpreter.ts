@@ -267,9 +267,12 @@ function evalChecksig(m: Machine, sig: Uint8Array, pubkey: Uint8Array): boolean 
   let scriptCode = m.script.subarray(m.codeStart);
   if (m.sigversion === SigVersion.BASE) {
     // Pre-segwit: a signature cannot sign itself, so it is removed from the scriptCode.
-    const r = findAndDelete(scriptCode, pushOf(sig));
-    if (r.count > 0 && m.flags & ScriptFlags.CONST_SCRIPTCODE) scriptFail('SIG_FINDANDDELETE');
-    scriptCode = r.script;
+    // the push of sig is longer than sig: a shorter scriptCode cannot hold it (no copy made)
+    if (sig.length < scriptCode.length) {
+      const r = findAndDelete(scriptCode, pushOf(sig));
+      if (r.count > 0 && m.flags & ScriptFlags.CONST_SCRIPTCODE) scriptFail('SIG_FINDANDDELETE');
+      scriptCode = r.script;
+    }
   }
   checkSignatureEncoding(sig, m.flags);
   checkPubKeyEncoding(pubkey, m.flags, m.sigversion);

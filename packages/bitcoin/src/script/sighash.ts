@@ -36,18 +36,6 @@ export interface PrecomputedTxData {
   readonly scriptPubKeysSingle: Uint8Array | undefined;
 }
 
-function lazy<T>(f: () => T): () => T {
-  let done = false;
-  let v: T;
-  return () => {
-    if (!done) {
-      v = f();
-      done = true;
-    }
-    return v;
-  };
-}
-
 /** Hashes exactly `size` bytes written by `fill` (the size is computed, nothing grows). */
 function hashSized(size: number, fill: (s: ByteSink) => void): Uint8Array {
   const sink = new ByteSink(scratch(size));
@@ -75,78 +63,98 @@ function outputsSize(outputs: readonly TxOut[]): number {
   return n;
 }
 
+/**
+ * Core's PrecomputedTransactionData: every hash is computed on first use and kept. A class
+ * with the lazy values on its prototype, so building one per transaction costs one object
+ * (no closures or per-instance accessors).
+ */
+class TxData implements PrecomputedTxData {
+  readonly spentOutputs: readonly TxOut[] | undefined;
+  #prevouts: Uint8Array | undefined;
+  #sequences: Uint8Array | undefined;
+  #outputs: Uint8Array | undefined;
+  #amounts: Uint8Array | undefined;
+  #spks: Uint8Array | undefined;
+  #hp: Uint8Array | undefined;
+  #hs: Uint8Array | undefined;
+  #ho: Uint8Array | undefined;
+  /** The shared legacy SIGHASH_ALL parts (null: this transaction takes the general path). */
+  legacy: LegacyParts | null | undefined;
+
+  constructor(
+    readonly tx: Transaction,
+    spentOutputs: readonly TxOut[] | undefined,
+  ) {
+    const complete = spentOutputs !== undefined && spentOutputs.length === tx.inputs.length;
+    this.spentOutputs = complete ? spentOutputs : undefined;
+  }
+
+  get prevoutsSingle(): Uint8Array {
+    if (this.#prevouts) return this.#prevouts;
+    const ins = this.tx.inputs;
+    this.#prevouts = hashSized(prevoutsSize(this.tx), (w) => {
+      for (const i of ins) {
+        w.bytes(i.prevout.txid);
+        w.u32(i.prevout.vout);
+      }
+    });
+    return this.#prevouts;
+  }
+  get sequencesSingle(): Uint8Array {
+    if (this.#sequences) return this.#sequences;
+    const ins = this.tx.inputs;
+    this.#sequences = hashSized(ins.length * 4, (w) => {
+      for (const i of ins) w.u32(i.sequence);
+    });
+    return this.#sequences;
+  }
+  get outputsSingle(): Uint8Array {
+    if (this.#outputs) return this.#outputs;
+    const outs = this.tx.outputs;
+    this.#outputs = hashSized(outputsSize(outs), (w) => {
+      for (const o of outs) {
+        w.i64(o.value);
+        w.varBytes(o.scriptPubKey);
+      }
+    });
+    return this.#outputs;
+  }
+  get hashPrevouts(): Uint8Array {
+    this.#hp ??= sha256(this.prevoutsSingle);
+    return this.#hp;
+  }
+  get hashSequence(): Uint8Array {
+    this.#hs ??= sha256(this.sequencesSingle);
+    return this.#hs;
+  }
+  get hashOutputs(): Uint8Array {
+    this.#ho ??= sha256(this.outputsSingle);
+    return this.#ho;
+  }
+  get amountsSingle(): Uint8Array | undefined {
+    const spent = this.spentOutputs;
+    if (!spent || this.#amounts) return this.#amounts;
+    this.#amounts = hashSized(spent.length * 8, (w) => {
+      for (const o of spent) w.i64(o.value);
+    });
+    return this.#amounts;
+  }
+  get scriptPubKeysSingle(): Uint8Array | undefined {
+    const spent = this.spentOutputs;
+    if (!spent || this.#spks) return this.#spks;
+    this.#spks = hashSized(outputsSize(spent) - 8 * spent.length, (w) => {
+      for (const o of spent) w.varBytes(o.scriptPubKey);
+    });
+    return this.#spks;
+  }
+}
+
 /** Caches the BIP143/BIP341 midstate hashes of `tx` (Core's PrecomputedTransactionData). */
 export function precomputeTxData(
   tx: Transaction,
   spentOutputs: readonly TxOut[] | undefined,
 ): PrecomputedTxData {
-  const complete = spentOutputs !== undefined && spentOutputs.length === tx.inputs.length;
-  const prevouts = lazy(() =>
-    hashSized(prevoutsSize(tx), (w) => {
-      for (const i of tx.inputs) {
-        w.bytes(i.prevout.txid);
-        w.u32(i.prevout.vout);
-      }
-    }),
-  );
-  const sequences = lazy(() =>
-    hashSized(tx.inputs.length * 4, (w) => {
-      for (const i of tx.inputs) w.u32(i.sequence);
-    }),
-  );
-  const outputs = lazy(() =>
-    hashSized(outputsSize(tx.outputs), (w) => {
-      for (const o of tx.outputs) {
-        w.i64(o.value);
-        w.varBytes(o.scriptPubKey);
-      }
-    }),
-  );
-  const amounts = lazy(() =>
-    complete
-      ? hashSized(spentOutputs.length * 8, (w) => {
-          for (const o of spentOutputs) w.i64(o.value);
-        })
-      : undefined,
-  );
-  const spks = lazy(() =>
-    complete
-      ? hashSized(outputsSize(spentOutputs) - 8 * spentOutputs.length, (w) => {
-          for (const o of spentOutputs) w.varBytes(o.scriptPubKey);
-        })
-      : undefined,
-  );
-  const hp = lazy(() => sha256(prevouts()));
-  const hs = lazy(() => sha256(sequences()));
-  const ho = lazy(() => sha256(outputs()));
-  return {
-    tx,
-    spentOutputs: complete ? spentOutputs : undefined,
-    get prevoutsSingle() {
-      return prevouts();
-    },
-    get sequencesSingle() {
-      return sequences();
-    },
-    get outputsSingle() {
-      return outputs();
-    },
-    get hashPrevouts() {
-      return hp();
-    },
-    get hashSequence() {
-      return hs();
-    },
-    get hashOutputs() {
-      return ho();
-    },
-    get amountsSingle() {
-      return amounts();
-    },
-    get scriptPubKeysSingle() {
-      return spks();
-    },
-  };
+  return new TxData(tx, spentOutputs);
 }
 
 /** uint256 1 in little-endian: what Core signs for SIGHASH_SINGLE without a matching output. */
@@ -186,14 +194,24 @@ interface LegacyParts {
   outputs: Uint8Array;
 }
 
+/** Parts of transactions whose PrecomputedTxData was built elsewhere (not by precomputeTxData). */
 const legacyParts = new WeakMap<PrecomputedTxData, LegacyParts>();
 
 function getLegacyParts(
   tx: Transaction,
   txData: PrecomputedTxData | undefined,
 ): LegacyParts | null {
-  let parts = txData && legacyParts.get(txData);
-  if (parts) return parts;
+  const own = txData instanceof TxData ? txData : undefined;
+  if (own && own.legacy !== undefined) return own.legacy;
+  const known = txData && !own ? legacyParts.get(txData) : undefined;
+  if (known) return known;
+  const parts = buildLegacyParts(tx);
+  if (own) own.legacy = parts;
+  else if (txData && parts) legacyParts.set(txData, parts);
+  return parts;
+}
+
+function buildLegacyParts(tx: Transaction): LegacyParts | null {
   const n = tx.inputs.length;
   for (const i of tx.inputs) {
     // the 41-byte stride needs 32-byte txids; anything else takes the general path
@@ -216,9 +234,7 @@ function getLegacyParts(
     outs.i64(o.value);
     outs.varBytes(o.scriptPubKey);
   }
-  parts = { emptyInputs: ins.buf, outputs: outs.buf };
-  if (txData) legacyParts.set(txData, parts);
-  return parts;
+  return { emptyInputs: ins.buf, outputs: outs.buf };
 }
 
 /** Legacy SIGHASH_ALL (no ANYONECANPAY) from the shared parts: four copies into scratch. */

@@ -64,8 +64,12 @@ const CONSENSUS_FLAG_SETS: readonly number[] = (() => {
 /** Memoizes the (flag-independent) tweak check across the flag sets of one case. */
 function memoTapTweak(checker: SignatureChecker): SignatureChecker {
   const memo = new Map<string, boolean>();
+  // delegate explicitly: the checker's methods live on its prototype (a spread would drop them)
   return {
-    ...checker,
+    checkECDSASignature: (sig, pub, code, v) => checker.checkECDSASignature(sig, pub, code, v),
+    checkSchnorrSignature: (sig, pub, v, exec) => checker.checkSchnorrSignature(sig, pub, v, exec),
+    checkLockTime: (t) => checker.checkLockTime(t),
+    checkSequence: (s) => checker.checkSequence(s),
     checkTapTweak(p, root, q, parity) {
       const k = `${bytesToHex(p)}${bytesToHex(root)}${bytesToHex(q)}${parity}`;
       let v = memo.get(k);

@@ -175,5 +175,17 @@ describe('staking epochs on a devnet', { timeout: 240_000 }, () => {
       }),
     );
     assert.equal(new Set(hashes).size, 1, `hashes ${hashes}`);
+    // a validator restarted past epoch 1 resumes from the epoch sets in its stored ledger state
+    const at = ((await rpc.call('consensus_getStatus', {})) as { committedHeight: number })
+      .committedHeight;
+    await d.kill(1);
+    d.startNode(1);
+    await d.waitForHeight(at + 2 * L, 60_000);
+    const s1 = (await d.nodes[1]!.client.call('consensus_getStatus', {})) as {
+      halted: string | null;
+      committedHeight: number;
+    };
+    assert.equal(s1.halted, null);
+    assert.ok(s1.committedHeight >= at + 2 * L);
   });
 });

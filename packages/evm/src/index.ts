@@ -72,6 +72,7 @@ export {
   stepOnce,
   verifyStep,
 } from './step/stepOnce.ts';
+export { STEP_DESCRIBE_GAS, STEP_VERIFY_GAS, stepPrecompile } from './step/stepPrecompile.ts';
 export {
   createTxStepper,
   STEP_STATE_VERSION,

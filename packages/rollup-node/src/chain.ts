@@ -26,10 +26,12 @@ export class L2Chain implements ChainView {
   readonly batches: BatchRecord[] = [];
   nextDepositNonce = 0n;
   readonly #txIndex = new Map<string, { block: bigint; index: number }>();
+  readonly #blockIndex = new Map<string, bigint>();
 
   constructor(state: WorldState, genesis: L2Header) {
     this.state = state;
     this.genesis = genesis;
+    this.#blockIndex.set(bytesToHex(genesis.hash), 0n);
   }
 
   get head(): L2Header {
@@ -53,14 +55,20 @@ export class L2Chain implements ChainView {
   push(b: ExecutedBlock): void {
     this.blocks.push(b);
     this.nextDepositNonce += BigInt(b.deposits.length);
+    this.#blockIndex.set(bytesToHex(b.header.hash), b.header.number);
     b.receipts.forEach((r, i) => {
       this.#txIndex.set(bytesToHex(r.txHash), { block: b.header.number, index: i });
     });
   }
 
-  findTx(hash: string): { block: ExecutedBlock; index: number } | undefined {
-    const at = this.#txIndex.get(hash.replace(/^0x/, '').toLowerCase());
+  findTx(hash: Uint8Array): { block: ExecutedBlock; index: number } | undefined {
+    const at = this.#txIndex.get(bytesToHex(hash));
     return at ? { block: this.block(at.block)!, index: at.index } : undefined;
+  }
+
+  /** The number of the block with hash `hash`, if it is in the chain. */
+  numberOf(hash: Uint8Array): bigint | undefined {
+    return this.#blockIndex.get(bytesToHex(hash));
   }
 
   /** The withdrawal leaves and output root over blocks `first..last`. */

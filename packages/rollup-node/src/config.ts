@@ -28,10 +28,24 @@ function bad(key: string, why: string): never {
 }
 
 const ADDR = /^0x[0-9a-fA-F]{40}$/;
+const KEYS = [
+  'version',
+  'l1ChainId',
+  'rollup',
+  'bridge',
+  'deployBlock',
+  'l2ChainId',
+  'genesisTimestamp',
+  'sequencer',
+  'challengePeriod',
+  'alloc',
+];
 
 export function parseRollupConfig(v: unknown): RollupConfig {
-  if (typeof v !== 'object' || v === null) bad('(root)', 'not an object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad('(root)', 'not an object');
   const o = v as Record<string, unknown>;
+  // a misspelt key would otherwise fall back to a default silently
+  for (const k of Object.keys(o)) if (!KEYS.includes(k)) bad(k, 'unknown key');
   if (o.version !== 1) bad('version', `must be 1, got ${JSON.stringify(o.version)}`);
   for (const k of ['rollup', 'bridge', 'sequencer']) {
     if (typeof o[k] !== 'string' || !ADDR.test(o[k] as string)) bad(k, 'must be a 0x address');
@@ -46,7 +60,9 @@ export function parseRollupConfig(v: unknown): RollupConfig {
     if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) bad(k, 'must be an integer >= 0');
   }
   const alloc = o.alloc ?? {};
-  if (typeof alloc !== 'object' || alloc === null) bad('alloc', 'must be an object');
+  if (typeof alloc !== 'object' || alloc === null || Array.isArray(alloc)) {
+    bad('alloc', 'must be an object');
+  }
   for (const [a, w] of Object.entries(alloc)) {
     if (!ADDR.test(a)) bad(`alloc.${a}`, 'key must be a 0x address');
     if (typeof w !== 'string' || !/^[0-9]+$/.test(w)) bad(`alloc.${a}`, 'must be a decimal string');

@@ -8,6 +8,12 @@ export {
 } from './config.ts';
 export { RollupNodeError, RollupNodeErrorCode } from './errors.ts';
 export { BatchPoster, L1Client, type SubmittedBatch } from './l1.ts';
-export { type BatchStats, RollupNode, type RollupNodeOptions } from './node.ts';
+export {
+  type BatchStats,
+  type BatchSubmitter,
+  type L1Reader,
+  RollupNode,
+  type RollupNodeOptions,
+} from './node.ts';
 export { RollupRpcServer } from './rpc.ts';
 export { type WalRecord, WriteAheadLog } from './wal.ts';

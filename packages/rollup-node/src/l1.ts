@@ -217,6 +217,11 @@ export class BatchPoster {
     }
     const rc = await l1.pub.waitForTransactionReceipt({ hash, timeout: 60_000 });
     if (rc.status !== 'success') throw l1Error('submitBatch reverted', { message: hash });
-    return { hash, receipt: rc, blobBaseFee: blobBase, blobGasUsed: rc.blobGasUsed ?? 0n };
+    return {
+      hash,
+      l1Block: rc.blockNumber,
+      blobBaseFee: blobBase,
+      blobGasUsed: rc.blobGasUsed ?? 0n,
+    };
   }
 }

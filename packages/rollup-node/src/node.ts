@@ -26,8 +26,32 @@ import type { Hex } from 'viem';
 import { L2Chain } from './chain.ts';
 import type { RollupConfig } from './config.ts';
 import { RollupNodeError, RollupNodeErrorCode } from './errors.ts';
-import { BatchPoster, L1Client } from './l1.ts';
+import { BatchPoster, L1Client, type SubmittedBatch } from './l1.ts';
 import { WriteAheadLog } from './wal.ts';
+
+/**
+ * What the node reads from L1. `L1Client` does it over the chain's JSON-RPC; unit tests pass an
+ * in-memory L1 so WAL replay and derivation run without a network.
+ */
+export interface L1Reader {
+  head(): Promise<bigint>;
+  timestamp(block: bigint): Promise<bigint>;
+  deposits(bridge: Hex, from: bigint, to: bigint): Promise<Deposit[]>;
+  batches(rollup: Hex, from: bigint, to: bigint): Promise<SubmittedBatch[]>;
+  /** The blobs of `hashes` in order, or undefined when L1 no longer has one of them. */
+  blobs(l1Block: bigint, hashes: readonly Hex[]): Promise<Uint8Array[] | undefined>;
+}
+
+/** Posts one batch (`Rollup.submitBatch` in a blob tx) and resolves once L1 included it. */
+export interface BatchSubmitter {
+  readonly address: Hex;
+  submit(
+    rollup: Hex,
+    blobs: readonly Uint8Array[],
+    outputRoot: Uint8Array,
+    lastL2Block: bigint,
+  ): Promise<{ l1Block: bigint; blobGasUsed: bigint; blobBaseFee: bigint }>;
+}
 
 export interface RollupNodeOptions {
   readonly mode: 'sequencer' | 'verifier';
@@ -37,6 +61,12 @@ export interface RollupNodeOptions {
   /** Sequencer only: the L1 key that posts batches (must be `config.sequencer`). */
   readonly sequencerKey?: Hex | undefined;
   readonly kzg?: KzgBackend | undefined;
+  /** Replaces the JSON-RPC reader of `l1` (tests). */
+  readonly l1Reader?: L1Reader | undefined;
+  /** Replaces the blob-tx poster built from `sequencerKey` + `kzg` (tests). */
+  readonly submitter?: BatchSubmitter | undefined;
+  /** No timers: the caller drives `tick()`, `postBatch()` and `derive()` (tests, benchmarks). */
+  readonly manual?: boolean | undefined;
   readonly ordering?: Exclude<OrderingMode, 'auction'> | undefined;
   readonly fairWindowMs?: number | undefined;
   readonly blockTimeMs?: number | undefined;
@@ -69,7 +99,7 @@ export class RollupNode {
   readonly opts: RollupNodeOptions;
   readonly chain: L2Chain;
   readonly params: L2ChainParams;
-  readonly l1: L1Client;
+  readonly l1: L1Reader;
   readonly log: Logger;
   readonly stats: BatchStats[] = [];
   mismatches = 0;
@@ -84,7 +114,7 @@ export class RollupNode {
   #timers: NodeJS.Timeout[] = [];
   #busy = false;
   #posting = false;
-  #poster: BatchPoster | undefined;
+  #poster: BatchSubmitter | undefined;
   #stopped = false;
 
   constructor(opts: RollupNodeOptions) {
@@ -100,7 +130,7 @@ export class RollupNode {
     const alloc = Object.entries(c.alloc).map(([a, w]) => [hexToBytes(a), BigInt(w)] as const);
     const g = createL2Genesis(alloc, BigInt(c.genesisTimestamp));
     this.chain = new L2Chain(g.state, g.header);
-    this.l1 = new L1Client(opts.l1);
+    this.l1 = opts.l1Reader ?? new L1Client(opts.l1);
     this.#depositsScanned = BigInt(c.deployBlock) - 1n;
     this.#batchesScanned = BigInt(c.deployBlock) - 1n;
   }
@@ -118,13 +148,7 @@ export class RollupNode {
     const head = await this.l1.head();
     this.#l1Head = head;
     if (this.isSequencer) {
-      if (!this.opts.sequencerKey || !this.opts.kzg) {
-        throw new RollupNodeError(
-          RollupNodeErrorCode.INVALID_CONFIG,
-          'sequencer mode needs a sequencer key and a KZG backend',
-        );
-      }
-      this.#poster = new BatchPoster(this.l1, this.opts.sequencerKey, this.opts.kzg);
+      this.#poster = this.#makePoster();
       if (this.#poster.address.toLowerCase() !== this.opts.config.sequencer.toLowerCase()) {
         throw new RollupNodeError(
           RollupNodeErrorCode.INVALID_CONFIG,
@@ -135,15 +159,34 @@ export class RollupNode {
       this.#wal = new WriteAheadLog(join(this.opts.datadir, 'wal.log'));
       this.#replayWal();
       await this.#scanPostedBatches(head);
+      if (this.opts.manual) return;
       const every = (ms: number, f: () => Promise<void>) =>
         this.#timers.push(setInterval(() => void this.#guard(f), ms));
-      every(this.opts.blockTimeMs ?? 500, () => this.#tick());
-      every(this.opts.batchIntervalMs ?? 3000, () => this.#postBatch());
-    } else {
+      every(this.opts.blockTimeMs ?? 500, () => this.tick());
+      every(this.opts.batchIntervalMs ?? 3000, () => this.postBatch());
+    } else if (!this.opts.manual) {
       this.#timers.push(
-        setInterval(() => void this.#guard(() => this.#derive()), this.opts.pollMs ?? 500),
+        setInterval(() => void this.#guard(() => this.derive()), this.opts.pollMs ?? 500),
       );
     }
+  }
+
+  #makePoster(): BatchSubmitter {
+    const o = this.opts;
+    if (o.submitter) return o.submitter;
+    if (!o.sequencerKey || !o.kzg) {
+      throw new RollupNodeError(
+        RollupNodeErrorCode.INVALID_CONFIG,
+        'sequencer mode needs a sequencer key and a KZG backend',
+      );
+    }
+    if (!(this.l1 instanceof L1Client)) {
+      throw new RollupNodeError(
+        RollupNodeErrorCode.INVALID_CONFIG,
+        'an injected l1Reader needs an injected submitter',
+      );
+    }
+    return new BatchPoster(this.l1, o.sequencerKey, o.kzg);
   }
 
   async stop(): Promise<void> {
@@ -292,7 +335,7 @@ export class RollupNode {
   }
 
   /** Seals one L2 block if there is anything to include (txs or new deposits). */
-  async #tick(): Promise<void> {
+  async tick(): Promise<void> {
     if (this.#busy) return;
     this.#busy = true;
     try {
@@ -347,7 +390,7 @@ export class RollupNode {
   }
 
   /** Posts the sealed blocks not yet on L1 as one batch (as many as fit 6 blobs). */
-  async #postBatch(): Promise<void> {
+  async postBatch(): Promise<void> {
     if (this.#posting) return;
     const first = this.chain.postedHead + 1n;
     let last = this.chain.head.number;
@@ -376,9 +419,9 @@ export class RollupNode {
         firstBlock: first,
         lastBlock: last,
         outputRoot: root,
-        l1Block: r.receipt.blockNumber,
+        l1Block: r.l1Block,
       });
-      this.#batchesScanned = r.receipt.blockNumber;
+      this.#batchesScanned = r.l1Block;
       const s: BatchStats = {
         index,
         blocks: batch.blocks.length,
@@ -389,7 +432,7 @@ export class RollupNode {
         blobs: blobs.length,
         blobGasUsed: r.blobGasUsed,
         blobBaseFee: r.blobBaseFee,
-        l1Block: r.receipt.blockNumber,
+        l1Block: r.l1Block,
       };
       this.stats.push(s);
       this.log.info(
@@ -414,7 +457,7 @@ export class RollupNode {
   // ---- verifier --------------------------------------------------------------------------
 
   /** Derives every batch posted since the last poll from L1 data alone. */
-  async #derive(): Promise<void> {
+  async derive(): Promise<void> {
     if (this.#busy) return;
     this.#busy = true;
     try {
@@ -430,7 +473,7 @@ export class RollupNode {
     }
   }
 
-  async #deriveOne(e: Awaited<ReturnType<L1Client['batches']>>[number]): Promise<void> {
+  async #deriveOne(e: SubmittedBatch): Promise<void> {
     const blobs = (await this.l1.blobs(e.l1Block, e.blobHashes)) ?? [];
     const ts = await this.l1.timestamp(e.l1Block);
     const expected = BigInt(this.chain.batches.length);

@@ -1,92 +1,48 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeTransaction, type Transaction } from '@keel/evm';
-import type { ExecutedBlock, L2Receipt } from '@keel/rollup';
-import { withdrawalHash, withdrawalProof } from '@keel/rollup';
-import { bytesToHex, equalBytes, hexToBytes, isKeelError } from '@keel/util';
+import { decodeTransaction } from '@keel/evm';
+import { L2_BRIDGE_ADDRESS, withdrawalHash, withdrawalProof } from '@keel/rollup';
+import { equalBytes, isKeelError } from '@keel/util';
 import { RollupNodeError, RollupNodeErrorCode } from './errors.ts';
 import type { RollupNode } from './node.ts';
+import { blockJSON, hex, q, receiptJSON, txJSON } from './rpcJson.ts';
+import { bytesOf, dataOf, Params, quantityOf } from './rpcParams.ts';
 
+/** Request body cap (a 128 KiB L2 tx as hex fits with room). */
 const MAX_BODY = 1 << 20;
-const hex = (b: Uint8Array) => `0x${bytesToHex(b)}`;
-const q = (n: bigint | number) => `0x${n.toString(16)}`;
-const ZERO32 = hex(new Uint8Array(32));
+const MAX_BATCH = 100;
+const MAX_TX_BYTES = 128 * 1024;
+const MAX_CALL_DATA = 256 * 1024;
+const MAX_LOG_RANGE = 10_000n;
 
+/** A JSON-RPC error with its wire code (and optional data). */
 class RpcFailure {
   constructor(
     readonly code: number,
     readonly message: string,
+    readonly data?: unknown,
   ) {}
 }
 
+function failureOf(e: unknown): RpcFailure {
+  if (e instanceof RpcFailure) return e;
+  if (isKeelError(e)) {
+    const code = e.code === RollupNodeErrorCode.INVALID_PARAMS ? -32602 : -32000;
+    return new RpcFailure(code, e.message, { code: e.code, ...e.meta });
+  }
+  return new RpcFailure(-32603, `internal error: ${(e as Error).message}`);
+}
+
 function notFound(what: string): never {
-  throw new RpcFailure(-32000, what);
+  throw new RollupNodeError(RollupNodeErrorCode.NOT_FOUND, what);
 }
 
-function receiptJSON(b: ExecutedBlock, i: number) {
-  const r: L2Receipt = b.receipts[i]!;
-  const prev = b.receipts.slice(0, i).reduce((a, x) => a + x.logs.length, 0);
-  return {
-    transactionHash: hex(r.txHash),
-    transactionIndex: q(i),
-    blockHash: hex(b.header.hash),
-    blockNumber: q(b.header.number),
-    from: hex(r.from),
-    to: r.to ? hex(r.to) : null,
-    cumulativeGasUsed: q(r.cumulativeGasUsed),
-    gasUsed: q(r.gasUsed),
-    effectiveGasPrice: q(r.effectiveGasPrice),
-    contractAddress: r.createdAddress ? hex(r.createdAddress) : null,
-    logs: r.logs.map((l, k) => ({
-      address: hex(l.address),
-      topics: l.topics.map(hex),
-      data: hex(l.data),
-      blockNumber: q(b.header.number),
-      blockHash: hex(b.header.hash),
-      transactionHash: hex(r.txHash),
-      transactionIndex: q(i),
-      logIndex: q(prev + k),
-      removed: false,
-    })),
-    logsBloom: hex(new Uint8Array(256)),
-    status: q(r.status),
-    type: q(r.type),
-  };
-}
-
-/** `eth_getTransactionByHash`'s object; `at` is null while the tx is pending. */
-function txJSON(
-  tx: Transaction,
-  hash: Uint8Array,
-  from: Uint8Array,
-  at: { blockHash: Uint8Array; blockNumber: bigint; index: number } | null,
-) {
-  const fees =
-    tx.type === 0 || tx.type === 1
-      ? { gasPrice: q(tx.gasPrice) }
-      : {
-          gasPrice: q(tx.maxPriorityFeePerGas),
-          maxFeePerGas: q(tx.maxFeePerGas),
-          maxPriorityFeePerGas: q(tx.maxPriorityFeePerGas),
-        };
-  return {
-    hash: hex(hash),
-    from: hex(from),
-    to: tx.to ? hex(tx.to) : null,
-    nonce: q(tx.nonce),
-    gas: q(tx.gasLimit),
-    value: q(tx.value),
-    input: hex(tx.data),
-    type: q(tx.type),
-    ...fees,
-    ...(tx.type === 0 ? {} : { chainId: q(tx.chainId), accessList: [] }),
-    v: q(tx.v),
-    r: q(tx.r),
-    s: q(tx.s),
-    blockHash: at ? hex(at.blockHash) : null,
-    blockNumber: at ? q(at.blockNumber) : null,
-    transactionIndex: at ? q(at.index) : null,
-  };
+interface CallObject {
+  from: Uint8Array | undefined;
+  to: Uint8Array | null;
+  data: Uint8Array;
+  value: bigint;
+  gas: bigint | undefined;
 }
 
 /** The node's `eth_*` subset (what viem's public and wallet clients use) + `rollup_*`. */
@@ -100,10 +56,10 @@ export class RollupRpcServer {
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => {
-      void this.#serve(req).then(
+      void this.#body(req).then(
         (body) => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(body);
+          res.end(JSON.stringify(this.handleText(body)));
         },
         () => {
           res.writeHead(413);
@@ -120,139 +76,124 @@ export class RollupRpcServer {
     await new Promise((r) => this.#server?.close(r));
   }
 
-  async #serve(req: IncomingMessage): Promise<string> {
+  async #body(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     let n = 0;
     for await (const c of req) {
       n += (c as Buffer).length;
-      if (n > MAX_BODY)
-        throw new RollupNodeError(RollupNodeErrorCode.TX_REJECTED, 'body too large');
+      if (n > MAX_BODY) {
+        throw new RollupNodeError(RollupNodeErrorCode.INVALID_PARAMS, 'body too large');
+      }
       chunks.push(c as Buffer);
     }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Answers one request body (a call or a batch of ≤ 100) as the JSON value to send back. */
+  handleText(body: string): unknown {
     let msg: unknown;
     try {
-      msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      msg = JSON.parse(body);
     } catch {
-      return JSON.stringify({
-        jsonrpc: '2.0',
-        id: null,
-        error: { code: -32700, message: 'parse error' },
-      });
+      return { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } };
     }
-    if (Array.isArray(msg))
-      return `[${msg
-        .slice(0, 100)
-        .map((m) => this.#one(m))
-        .join(',')}]`;
-    return this.#one(msg);
+    if (!Array.isArray(msg)) return this.handle(msg);
+    if (msg.length > MAX_BATCH) {
+      const message = `batch of ${msg.length} calls (at most ${MAX_BATCH})`;
+      return { jsonrpc: '2.0', id: null, error: { code: -32600, message } };
+    }
+    return msg.map((m) => this.handle(m));
   }
 
-  #one(m: unknown): string {
-    const {
-      id = null,
-      method,
-      params = [],
-    } = (m ?? {}) as {
-      id?: unknown;
-      method?: unknown;
-      params?: unknown[];
-    };
+  /** Answers one parsed JSON-RPC call. */
+  handle(m: unknown): unknown {
+    const o = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
+    const id = o.id ?? null;
     try {
-      if (typeof method !== 'string') throw new RpcFailure(-32600, 'invalid request');
-      const result = this.#call(method, Array.isArray(params) ? params : []);
-      return JSON.stringify({ jsonrpc: '2.0', id, result });
+      if (typeof o.method !== 'string') throw new RpcFailure(-32600, 'invalid request');
+      if (o.params !== undefined && !Array.isArray(o.params)) {
+        throw new RollupNodeError(
+          RollupNodeErrorCode.INVALID_PARAMS,
+          `${o.method}: params must be an array`,
+        );
+      }
+      const result = this.#call(new Params(o.method, (o.params as unknown[]) ?? []));
+      return { jsonrpc: '2.0', id, result };
     } catch (e) {
-      const f =
-        e instanceof RpcFailure
-          ? e
-          : isKeelError(e)
-            ? new RpcFailure(-32000, e.message)
-            : new RpcFailure(-32603, (e as Error).message);
-      return JSON.stringify({ jsonrpc: '2.0', id, error: { code: f.code, message: f.message } });
+      const f = failureOf(e);
+      const error = { code: f.code, message: f.message, ...(f.data ? { data: f.data } : {}) };
+      return { jsonrpc: '2.0', id, error };
     }
   }
 
-  #blockNumber(tag: unknown): bigint {
+  #blockNumber(p: Params, at: number, fallback = 'latest'): bigint {
+    const tag = p.list[at] ?? fallback;
     const head = this.#node.chain.head.number;
-    if (tag === undefined || tag === 'latest' || tag === 'pending' || tag === 'safe') return head;
+    if (tag === 'latest' || tag === 'pending' || tag === 'safe') return head;
     if (tag === 'finalized') return this.#node.chain.postedHead;
     if (tag === 'earliest') return 0n;
-    if (typeof tag === 'string' && /^0x[0-9a-f]+$/i.test(tag)) return BigInt(tag);
-    throw new RpcFailure(-32602, `invalid block tag ${JSON.stringify(tag)}`);
+    if (typeof tag === 'string' && tag.startsWith('0x')) return p.quantity(at);
+    p.bad(
+      at,
+      `must be a block number or latest|pending|safe|finalized|earliest, got ${JSON.stringify(tag)}`,
+    );
   }
 
-  #blockJSON(n: bigint, full: boolean) {
-    const c = this.#node.chain;
-    const h = c.header(n);
-    if (!h) return null;
-    const b = c.block(n);
-    const txs = b
-      ? b.receipts.map((r, i) =>
-          full
-            ? {
-                hash: hex(r.txHash),
-                from: hex(r.from),
-                to: r.to ? hex(r.to) : null,
-                nonce: q(r.nonce),
-                blockNumber: q(n),
-                blockHash: hex(h.hash),
-                transactionIndex: q(i),
-                type: q(r.type),
-                input: hex(b.data.txs[i]!),
-                value: '0x0',
-                gas: q(r.gasUsed),
-              }
-            : hex(r.txHash),
-        )
-      : [];
+  /** State reads: only the head state is kept, so any other block is refused, not guessed. */
+  #headState(p: Params, at: number) {
+    const n = this.#blockNumber(p, at);
+    const head = this.#node.chain.head.number;
+    if (n !== head) {
+      throw new RollupNodeError(
+        RollupNodeErrorCode.UNSUPPORTED,
+        `${p.method}: state of block ${n} is not kept (only the head, ${head})`,
+        { block: n.toString(), head: head.toString() },
+      );
+    }
+    return this.#node.chain.state;
+  }
+
+  #callObject(p: Params, at: number): CallObject {
+    const c = p.object(at)!;
+    const f = (k: string) => p.field(at, k);
+    const input = c.input ?? c.data;
     return {
-      number: q(n),
-      hash: hex(h.hash),
-      parentHash: hex(h.parentHash),
-      timestamp: q(h.timestamp),
-      stateRoot: hex(h.stateRoot),
-      transactionsRoot: hex(h.txsRoot),
-      receiptsRoot: ZERO32,
-      logsBloom: hex(new Uint8Array(256)),
-      miner: hex(this.#node.params.coinbase),
-      gasLimit: q(this.#node.params.gasLimit),
-      gasUsed: q(h.gasUsed),
-      baseFeePerGas: '0x0',
-      difficulty: '0x0',
-      totalDifficulty: '0x0',
-      nonce: '0x0000000000000000',
-      mixHash: hex(h.parentHash),
-      sha3Uncles: ZERO32,
-      uncles: [],
-      extraData: '0x',
-      size: '0x0',
-      l1Origin: q(h.l1Origin),
-      transactions: txs,
+      from: c.from == null ? undefined : bytesOf(c.from, 20, f('from')),
+      to: c.to == null ? null : bytesOf(c.to, 20, f('to')),
+      data: input == null ? new Uint8Array(0) : dataOf(input, MAX_CALL_DATA, f('input')),
+      value: c.value == null ? 0n : quantityOf(c.value, f('value')),
+      gas: c.gas == null ? undefined : quantityOf(c.gas, f('gas')),
     };
   }
 
-  #callObject(o: unknown) {
-    const c = (o ?? {}) as Record<string, string | undefined>;
-    return {
-      from: c.from ? hexToBytes(c.from) : undefined,
-      to: c.to ? hexToBytes(c.to) : null,
-      data: hexToBytes(c.data ?? c.input ?? '0x'),
-      value: BigInt(c.value ?? '0x0'),
-      gas: c.gas ? BigInt(c.gas) : undefined,
-    };
-  }
-
-  #run(o: unknown) {
-    const r = this.#node.call(this.#callObject(o));
+  #run(c: CallObject) {
+    const r = this.#node.call(c);
     if (!r.valid) throw new RpcFailure(-32000, r.message);
-    if (r.status !== 1) throw new RpcFailure(3, 'execution reverted');
+    if (r.status !== 1) throw new RpcFailure(3, 'execution reverted', hex(r.returnData));
     return r;
   }
 
-  #call(method: string, p: unknown[]): unknown {
+  /** The least gas that still succeeds, by bisection (refunds and the 63/64 rule). */
+  #estimate(c: CallObject): bigint {
+    const used = this.#run(c).gasUsed;
+    const ok = (gas: bigint) => {
+      const r = this.#node.call({ ...c, gas });
+      return r.valid && r.status === 1;
+    };
+    if (ok(used)) return used;
+    let lo = used;
+    let hi = c.gas ?? this.#node.params.gasLimit;
+    while (hi - lo > 1n) {
+      const mid = (lo + hi) / 2n;
+      if (ok(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+
+  #call(p: Params): unknown {
     const node = this.#node;
-    const st = node.chain.state;
-    switch (method) {
+    switch (p.method) {
       case 'eth_chainId':
         return q(node.params.chainId);
       case 'net_version':
@@ -261,103 +202,94 @@ export class RollupRpcServer {
         return 'keel-rollup/0.1.0';
       case 'eth_blockNumber':
         return q(node.chain.head.number);
-      case 'eth_getBalance':
-        return q(st.getBalance(hexToBytes(String(p[0]))));
-      case 'eth_getTransactionCount': {
-        const a = hexToBytes(String(p[0]));
-        return q(p[1] === 'pending' && node.isSequencer ? node.pendingNonce(a) : st.getNonce(a));
-      }
-      case 'eth_getCode':
-        return hex(st.getCode(hexToBytes(String(p[0]))));
-      case 'eth_getStorageAt':
-        return hex(
-          new Uint8Array(32).map((_, i, a) =>
-            Number(
-              (st.getStorage(hexToBytes(String(p[0])), BigInt(String(p[1]))) >>
-                BigInt(8 * (a.length - 1 - i))) &
-                0xffn,
-            ),
-          ),
-        );
-      case 'eth_call':
-        return hex(this.#run(p[0]).returnData);
-      case 'eth_estimateGas': {
-        const used = this.#run(p[0]).gasUsed;
-        // the least gas that still succeeds, by bisection (refunds and the 63/64 rule)
-        let lo = used - 1n;
-        let hi = node.params.gasLimit;
-        const ok = (g: bigint) => {
-          const r = node.call({ ...this.#callObject(p[0]), gas: g });
-          return r.valid && r.status === 1;
-        };
-        if (ok(used)) return q(used);
-        while (hi - lo > 1n) {
-          const mid = (lo + hi) / 2n;
-          if (ok(mid)) hi = mid;
-          else lo = mid;
-        }
-        return q(hi);
-      }
       case 'eth_gasPrice':
-        return q(1_000_000_000n);
       case 'eth_maxPriorityFeePerGas':
         return q(1_000_000_000n);
-      case 'eth_sendRawTransaction':
-        try {
-          return node.submitTx(hexToBytes(String(p[0])));
-        } catch (e) {
-          if (isKeelError(e)) throw new RpcFailure(-32000, e.message);
-          throw e;
-        }
-      case 'eth_getTransactionByHash': {
-        const h = hexToBytes(String(p[0]));
-        const at = node.chain.findTx(String(p[0]));
-        if (at) {
-          const b = at.block;
-          const tx = decodeTransaction(b.data.txs[at.index]!);
-          const where = { blockHash: b.header.hash, blockNumber: b.header.number, index: at.index };
-          return txJSON(tx, h, b.receipts[at.index]!.from, where);
-        }
-        const pending = node.isSequencer ? node.pendingTx(h) : undefined;
-        return pending ? txJSON(pending.tx, h, pending.sender, null) : null;
+      case 'eth_getBalance':
+        return q(this.#headState(p, 1).getBalance(p.address(0)));
+      case 'eth_getTransactionCount': {
+        const a = p.address(0);
+        if (p.list[1] === 'pending' && node.isSequencer) return q(node.pendingNonce(a));
+        return q(this.#headState(p, 1).getNonce(a));
       }
+      case 'eth_getCode':
+        return hex(this.#headState(p, 1).getCode(p.address(0)));
+      case 'eth_getStorageAt': {
+        const a = p.address(0);
+        const slot = p.quantity(1);
+        const v = this.#headState(p, 2).getStorage(a, slot);
+        return `0x${v.toString(16).padStart(64, '0')}`;
+      }
+      case 'eth_call': {
+        const c = this.#callObject(p, 0);
+        this.#headState(p, 1);
+        return hex(this.#run(c).returnData);
+      }
+      case 'eth_estimateGas':
+        return q(this.#estimate(this.#callObject(p, 0)));
+      case 'eth_sendRawTransaction':
+        return node.submitTx(p.data(0, MAX_TX_BYTES));
+      case 'eth_getTransactionByHash':
+        return this.#tx(p.hash(0));
       case 'eth_getTransactionReceipt': {
-        const at = node.chain.findTx(String(p[0]));
+        const at = node.chain.findTx(p.hash(0));
         return at ? receiptJSON(at.block, at.index) : null;
       }
       case 'eth_getBlockByNumber':
-        return this.#blockJSON(this.#blockNumber(p[0]), p[1] === true);
+        return this.#blockJSON(this.#blockNumber(p, 0), p.bool(1, false));
       case 'eth_getBlockByHash': {
-        const want = hexToBytes(String(p[0]));
-        for (let n = node.chain.head.number; n >= 0n; n--) {
-          if (equalBytes(node.chain.getBlockHash(n)!, want))
-            return this.#blockJSON(n, p[1] === true);
-        }
-        return null;
+        const n = node.chain.numberOf(p.hash(0));
+        return n === undefined ? null : this.#blockJSON(n, p.bool(1, false));
       }
       case 'eth_getLogs':
-        return this.#logs(p[0]);
+        return this.#logs(p);
       case 'rollup_status':
         return this.#status();
       case 'rollup_getWithdrawalProof':
-        return this.#withdrawalProof(String(p[0]), Number(p[1] ?? 0));
+        return this.#withdrawalProof(p.hash(0), p.index(1, 0));
       default:
-        throw new RpcFailure(-32601, `unknown method ${method}`);
+        throw new RpcFailure(-32601, `unknown method ${p.method}`);
     }
   }
 
-  #logs(f: unknown) {
-    const o = (f ?? {}) as {
-      fromBlock?: string;
-      toBlock?: string;
-      address?: string | string[];
-      topics?: (string | string[] | null)[];
+  #blockJSON(n: bigint, full: boolean) {
+    const { coinbase, gasLimit } = this.#node.params;
+    return blockJSON(this.#node.chain, n, full, coinbase, gasLimit);
+  }
+
+  #tx(h: Uint8Array) {
+    const node = this.#node;
+    const at = node.chain.findTx(h);
+    if (at) {
+      const b = at.block;
+      const tx = decodeTransaction(b.data.txs[at.index]!);
+      const where = { blockHash: b.header.hash, blockNumber: b.header.number, index: at.index };
+      return txJSON(tx, h, b.receipts[at.index]!.from, where);
+    }
+    const pending = node.isSequencer ? node.pendingTx(h) : undefined;
+    return pending ? txJSON(pending.tx, h, pending.sender, null) : null;
+  }
+
+  #logs(p: Params) {
+    const o = p.object(0)!;
+    const f = new Params(p.method, [o.fromBlock, o.toBlock]);
+    const from = this.#blockNumber(f, 0);
+    const to = this.#blockNumber(f, 1);
+    if (to - from > MAX_LOG_RANGE) {
+      p.bad(0, `spans ${to - from + 1n} blocks (at most ${MAX_LOG_RANGE})`);
+    }
+    const list = (v: unknown, len: number, key: string): string[] | null => {
+      if (v == null) return null;
+      const vs = Array.isArray(v) ? v : [v];
+      return vs.map((x) => hex(bytesOf(x, len, p.field(0, key))));
     };
-    const from = this.#blockNumber(o.fromBlock ?? 'latest');
-    const to = this.#blockNumber(o.toBlock ?? 'latest');
-    if (to - from > 10_000n) throw new RpcFailure(-32000, 'at most 10,000 blocks per query');
-    const addrs =
-      o.address === undefined ? undefined : [o.address].flat().map((a) => a.toLowerCase());
+    const addrs = list(o.address, 20, 'address');
+    if (o.topics != null && (!Array.isArray(o.topics) || o.topics.length > 4)) {
+      p.bad(0, '.topics must be an array of at most 4 entries');
+    }
+    const topics = ((o.topics as unknown[] | undefined) ?? []).map((t, k) =>
+      list(t, 32, `topics[${k}]`),
+    );
     const out: unknown[] = [];
     for (let n = from < 1n ? 1n : from; n <= to; n++) {
       const b = this.#node.chain.block(n);
@@ -365,10 +297,7 @@ export class RollupRpcServer {
       b.receipts.forEach((_, i) => {
         for (const l of receiptJSON(b, i).logs) {
           if (addrs && !addrs.includes(l.address)) continue;
-          const match = (o.topics ?? []).every(
-            (t, k) => t === null || [t].flat().includes(l.topics[k]!),
-          );
-          if (match) out.push(l);
+          if (topics.every((t, k) => t === null || t.includes(l.topics[k] ?? ''))) out.push(l);
         }
       });
     }
@@ -402,24 +331,21 @@ export class RollupRpcServer {
   }
 
   /** The proof `Bridge.finalizeWithdrawal` takes for the `k`-th withdrawal of an L2 tx. */
-  #withdrawalProof(txHash: string, k: number) {
+  #withdrawalProof(txHash: Uint8Array, k: number) {
     const c = this.#node.chain;
     const at = c.findTx(txHash);
-    if (!at) notFound(`unknown L2 transaction ${txHash}`);
+    if (!at) notFound(`unknown L2 transaction ${hex(txHash)}`);
     const batch = c.batchOfBlock(at.block.header.number);
     if (!batch) notFound(`block ${at.block.header.number} is not in a posted batch yet`);
     const { leaves } = c.outputOf(batch.firstBlock, batch.lastBlock);
     const r = at.block.receipts[at.index]!;
-    const mine = at.block.withdrawals.filter((w) =>
-      r.logs.some(
-        (l) =>
-          l.topics[1] &&
-          BigInt(hex(l.topics[1])) === w.nonce &&
-          equalBytes(l.address, hexToBytes('4200000000000000000000000000000000000016')),
-      ),
-    );
+    // this tx's MessagePassed logs name the withdrawal nonces it initiated
+    const nonces = r.logs
+      .filter((l) => equalBytes(l.address, L2_BRIDGE_ADDRESS) && l.topics[1])
+      .map((l) => BigInt(hex(l.topics[1]!)));
+    const mine = at.block.withdrawals.filter((w) => nonces.includes(w.nonce));
     const w = mine[k];
-    if (!w) notFound(`transaction has no withdrawal ${k}`);
+    if (!w) notFound(`transaction ${hex(txHash)} has no withdrawal ${k} (it has ${mine.length})`);
     const leaf = withdrawalHash(w);
     const index = leaves.findIndex((x) => equalBytes(x, leaf));
     const last = c.header(batch.lastBlock)!;

@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import type { L2BlockData } from '@keel/rollup';
 import { bytesToHex, hexToBytes } from '@keel/util';
+import { RollupNodeError, RollupNodeErrorCode } from './errors.ts';
 
 /** One WAL record: a transaction the sequencer accepted, or a block it sealed. */
 export type WalRecord =
@@ -27,16 +28,32 @@ function encode(r: WalRecord): string {
   });
 }
 
-function decode(line: string): WalRecord {
-  const o = JSON.parse(line) as Record<string, unknown>;
-  if (o.t === 'tx') return { t: 'tx', raw: hexToBytes(o.raw as string), seenMs: o.seen as number };
+const HEX = /^([0-9a-f]{2})*$/;
+const INT = /^[0-9]+$/;
+
+/** One line back to its record; `undefined` when any field is missing or malformed. */
+function decode(line: string): WalRecord | undefined {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const isHex = (v: unknown): v is string => typeof v === 'string' && HEX.test(v);
+  const isInt = (v: unknown): v is string => typeof v === 'string' && INT.test(v);
+  if (o.t === 'tx') {
+    if (!isHex(o.raw) || !Number.isSafeInteger(o.seen)) return undefined;
+    return { t: 'tx', raw: hexToBytes(o.raw), seenMs: o.seen as number };
+  }
+  if (o.t !== 'block' || !isInt(o.n) || !isInt(o.ts) || !isInt(o.o)) return undefined;
+  if (!Array.isArray(o.txs) || !o.txs.every(isHex)) return undefined;
   return {
     t: 'block',
     block: {
-      number: BigInt(o.n as string),
-      timestamp: BigInt(o.ts as string),
-      l1Origin: BigInt(o.o as string),
-      txs: (o.txs as string[]).map(hexToBytes),
+      number: BigInt(o.n),
+      timestamp: BigInt(o.ts),
+      l1Origin: BigInt(o.o),
+      txs: o.txs.map(hexToBytes),
     },
   };
 }
@@ -56,7 +73,19 @@ export class WriteAheadLog {
       const text = readFileSync(path, 'utf8');
       const lines = text.split('\n');
       // the last element is '' after a complete final line, or a torn record
-      for (const l of lines.slice(0, -1)) if (l.length > 0) recs.push(decode(l));
+      lines.slice(0, -1).forEach((l, i) => {
+        if (l.length === 0) return;
+        const r = decode(l);
+        // only the last line can be torn by a crash; damage before it is not ours to guess at
+        if (!r) {
+          throw new RollupNodeError(
+            RollupNodeErrorCode.WAL,
+            `${path} line ${i + 1}: not a write-ahead log record`,
+            { path, line: i + 1 },
+          );
+        }
+        recs.push(r);
+      });
       const torn = lines[lines.length - 1]!;
       if (torn.length > 0) truncateSync(path, Buffer.byteLength(text) - Buffer.byteLength(torn));
     }

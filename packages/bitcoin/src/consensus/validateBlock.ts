@@ -31,6 +31,13 @@ export interface BlockValidationOptions {
   checkPoW?: boolean;
   /** Signature backend for checks outside the scripts (the BIP325 signet block solution). */
   backend?: Secp256k1Backend;
+  /**
+   * The block's txids and wtxids when already known (`decodeBlockWithIds` hashes them from
+   * the wire bytes). They must be those of `block` (wrong ids fail its merkle checks); with
+   * another count they are ignored and computed here.
+   */
+  txids?: readonly Uint8Array[];
+  wtxids?: readonly Uint8Array[];
 }
 
 export type PreparedBlock = ConnectBlockResult & {
@@ -49,7 +56,8 @@ export function prepareBlock(
   o: BlockValidationOptions,
 ): PreparedBlock {
   const hash = blockHash(block.header);
-  const txids = block.txs.map(txid);
+  const n = block.txs.length;
+  const txids = o.txids?.length === n ? [...o.txids] : block.txs.map(txid);
   const done = (v: Verdict & { ok: false }): PreparedBlock => ({
     ...v,
     undo: { txs: [] },
@@ -72,7 +80,10 @@ export function prepareBlock(
     cutoff = lockTimeCutoff(block.header, o.prev, o.chain, o.params);
   }
   // a transaction without witness has wtxid = txid
-  const wtxids = block.txs.map((tx, i) => (hasWitness(tx) ? wtxid(tx) : txids[i]!));
+  const wtxids =
+    o.wtxids?.length === n
+      ? o.wtxids
+      : block.txs.map((tx, i) => (hasWitness(tx) ? wtxid(tx) : txids[i]!));
   const cc = contextualCheckBlock(block, o.height, o.params, { lockTimeCutoff: cutoff, wtxids });
   if (!cc.ok) return done(cc);
   const connected = connectBlock(block, view, {

@@ -8,12 +8,15 @@ import {
   blockHash,
   computeMerkleRoot,
   decodeBlock,
+  decodeBlockWithIds,
   decodeTransaction,
   encodeBlock,
   encodeTransaction,
   hashToHex,
+  hasWitness,
   readBlock,
   txid,
+  wtxid,
 } from '../../src/index.ts';
 
 // Block hashes from the vectors README's identity table (checked there against the chain).
@@ -38,6 +41,25 @@ test('real blocks decode, re-encode byte-identically, and have the known hash an
     assert.equal(bytesToHex(root), bytesToHex(block.header.merkleRoot), `${file} merkle root`);
     assert.equal(mutated, false);
   }
+});
+
+test('decodeBlockWithIds: ids hashed from the wire bytes equal those of the re-serialization', (t) => {
+  const dir = vectorsDirOrSkip();
+  if (!dir) return t.skip('vectors absent');
+  let witnessTxs = 0;
+  for (const file of Object.keys(KNOWN)) {
+    const raw: Uint8Array = new Uint8Array(readFileSync(join(dir, file)));
+    const { block, txids, wtxids } = decodeBlockWithIds(raw);
+    assert.deepEqual(block, decodeBlock(raw), file);
+    assert.deepEqual(txids, block.txs.map(txid), `${file} txids`);
+    assert.deepEqual(wtxids, block.txs.map(wtxid), `${file} wtxids`);
+    assert.equal(bytesToHex(computeMerkleRoot(txids).root), bytesToHex(block.header.merkleRoot));
+    witnessTxs += block.txs.filter(hasWitness).length;
+  }
+  assert.ok(witnessTxs > 100, `the witness path ran (${witnessTxs} transactions)`);
+  const truncated = new Uint8Array(82);
+  truncated[80] = 1; // one transaction, one byte of it
+  assert.throws(() => decodeBlockWithIds(truncated), DecodeError);
 });
 
 test('mainnet 0-255 file: 256 linked blocks from genesis', (t) => {

@@ -108,15 +108,19 @@ export class BlobStore {
       doomed.push(String(key));
     }
     if (doomed.length === 0) return 0;
+    // prunes after consecutive commits can overlap: count only what this one deletes
+    let removed = 0;
     await this.env.transaction(() => {
       for (const k of doomed) {
+        if (this.db.get(k) === undefined) continue;
         const tx = k.slice(2 + 12 + 1);
         this.db.remove(k);
         this.db.remove(`t:${tx}`);
         this.cache.delete(tx);
+        removed++;
       }
     });
-    return doomed.length;
+    return removed;
   }
 
   async close(): Promise<void> {

@@ -334,7 +334,13 @@ export class SidecarSync {
   }
 
   start(): void {
-    this.loop = setInterval(() => void this.runOnce(), this.opts.intervalMs);
+    this.loop = setInterval(
+      () =>
+        void this.runOnce().catch((err) =>
+          this.log.error({ err: String(err), stack: (err as Error).stack }, 'sidecar sync failed'),
+        ),
+      this.opts.intervalMs,
+    );
   }
 
   stop(): void {

@@ -10,6 +10,10 @@ import { rpc as rawRpc, TestDevnet } from '../support/devnet.ts';
 const BLOB_BYTES = 131_072;
 /** Blocks the nodes keep sidecars for (`--blob-retention-blocks`): tiny, to see pruning. */
 const RETENTION = 8;
+/** The other nodes keep them longer: a node started late still finds them on a peer. */
+const LONG_RETENTION = 10_000;
+/** Node 3 starts only after the blob transactions are included (sidecar sync). */
+const LATE = 3;
 
 const rpc = (url: string, method: string, params: unknown[]) =>
   rawRpc<{ reason?: string }>(url, method, params);
@@ -42,12 +46,14 @@ interface SidecarJson {
  * transactions with KZG sidecars (keel's KZG), they are admitted over eth_sendRawTransaction
  * (one of them the 6-blob maximum, ~790 KB in network form), included, their sidecars served
  * by `blobSidecars` with commitments matching the transactions' versioned hashes and proofs
- * that verify, then pruned once the retention window (8 blocks) has passed.
+ * that verify; a fourth validator started only afterwards syncs the blocks and gets the
+ * sidecars from its peers (sidecar sync); node 0 prunes them once its retention window (8
+ * blocks) has passed.
  */
 describe(
   'blob transactions on a devnet: submit, include, fetch sidecars, prune',
   {
-    timeout: 120_000,
+    timeout: 200_000,
   },
   () => {
     let net: TestDevnet;
@@ -60,7 +66,8 @@ describe(
       kzg = await loadKzgBackend('auto');
       net = await TestDevnet.start({
         name: 'eth-blobs',
-        nodeArgs: ['--blob-retention-blocks', String(RETENTION)],
+        argsOf: (i) => ['--blob-retention-blocks', String(i === 0 ? RETENTION : LONG_RETENTION)],
+        start: [0, 1, 2],
         readyTimeoutMs: 60_000,
         heightTimeoutMs: 30_000,
       });
@@ -93,12 +100,12 @@ describe(
     }
 
     /** Fetches the block's sidecars and checks them against the included transaction. */
-    async function checkSidecars(hash: Hex, blockNumber: bigint, blobs: Uint8Array[]) {
+    async function checkSidecars(hash: Hex, blockNumber: bigint, blobs: Uint8Array[], from = url) {
       const tx = await pub.getTransaction({ hash });
       assert.equal(tx.type, 'eip4844');
       const wanted = tx.blobVersionedHashes!;
       assert.equal(wanted.length, blobs.length);
-      const r = await rpc(url, 'blobSidecars', [toHex(blockNumber)]);
+      const r = await rpc(from, 'blobSidecars', [toHex(blockNumber)]);
       assert.equal(r.error, undefined, r.error?.message);
       const side = (r.result as SidecarJson[]).filter((s) => s.transactionHash === hash);
       assert.equal(side.length, blobs.length);
@@ -118,7 +125,7 @@ describe(
       });
     }
 
-    const included: { hash: Hex; block: bigint }[] = [];
+    const included: { hash: Hex; block: bigint; blobs: Uint8Array[] }[] = [];
 
     it('a 1-blob transaction: admitted, included, its sidecar served and KZG-consistent', async () => {
       const blobs = [randomBlob()];
@@ -129,7 +136,7 @@ describe(
       assert.equal(rc.status, 'success');
       assert.equal(rc.blobGasUsed, 131_072n);
       await checkSidecars(hash, rc.blockNumber, blobs);
-      included.push({ hash, block: rc.blockNumber });
+      included.push({ hash, block: rc.blockNumber, blobs });
     });
 
     it('a 6-blob transaction (~790 KB network form) over eth_sendRawTransaction', async () => {
@@ -152,7 +159,28 @@ describe(
         if (other.length < 6) await new Promise((res) => setTimeout(res, 200));
       }
       assert.equal(other.length, 6);
-      included.push({ hash, block: rc.blockNumber });
+      included.push({ hash, block: rc.blockNumber, blobs });
+    });
+
+    it('a node started late syncs the blocks and fetches their sidecars from peers (sidecar sync)', async () => {
+      assert.equal(included.length, 2, 'the two blob transactions were not included');
+      const late = net.url(LATE);
+      await net.startNode(LATE);
+      const last = Number(included[1]!.block);
+      await devnet.waitForHeight(last + 1, 60_000, undefined, [LATE]);
+      // it never saw the gossip: the sidecars come by sidecar sync, verified, then served
+      for (const { hash, block, blobs } of included) {
+        let r = await rpc(late, 'blobSidecars', [toHex(block)]);
+        for (let i = 0; i < 80 && r.error?.data?.reason === 'unavailable'; i++) {
+          await new Promise((res) => setTimeout(res, 250));
+          r = await rpc(late, 'blobSidecars', [toHex(block)]);
+        }
+        assert.equal(r.error, undefined, r.error?.message);
+        await checkSidecars(hash, block, blobs, late);
+      }
+      const text = await (await fetch(`${late}/metrics`)).text();
+      assert.equal(Number(/^keel_blobsync_fetched (\d+)/m.exec(text)?.[1]), 2);
+      assert.equal(Number(/^keel_blobsync_bad_responses (\d+)/m.exec(text)?.[1]), 0);
     });
 
     it('prunes the sidecars once the retention window has passed (a typed "pruned" answer)', async () => {

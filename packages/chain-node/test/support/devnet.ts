@@ -148,12 +148,13 @@ export class TestDevnet {
     for (const sub of ['db', 'blobs']) rmSync(join(d, sub), { recursive: true, force: true });
   }
 
-  /** Stops every node and removes the temp dir. */
+  /** Stops every node and removes the temp dir (kept, with the node logs, if KEEL_KEEP_DEVNET=1). */
   async stop(): Promise<void> {
     try {
       await this.devnet.stop();
     } finally {
-      this.tmp.cleanup();
+      if (process.env.KEEL_KEEP_DEVNET === '1') console.error(`devnet kept in ${this.dir}`);
+      else this.tmp.cleanup();
     }
   }
 }

@@ -73,6 +73,11 @@ export const benches: Readonly<
       'rollup ZK: Groth16 verify ms of keel (noble bn254) on the committed fixture proof; anchor: snarkjs verify of the same proof in the same run',
     load: () => import('@keel/rollup/bench-zk').then((m) => m.main),
   },
+  rollup: {
+    description:
+      'rollup node: sequencer L2 tx/s (anchor: bare execution), bytes posted per L2 tx (anchor: raw tx), batch derivation ms (anchor: sealing)',
+    load: () => import('@keel/rollup-node/bench').then((m) => m.main),
+  },
   devnet: {
     description: '4 validators on loopback under transfer load: sustained tx/s, finality p50/p95',
     load: () => import('@keel/chain-node/bench').then((m) => m.main),

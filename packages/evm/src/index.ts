@@ -84,6 +84,7 @@ export {
 export {
   commitmentOf,
   decodeStepState,
+  encodeStatic,
   encodeStepState,
   type StepState,
   type StepStatic,

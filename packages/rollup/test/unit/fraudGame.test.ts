@@ -78,8 +78,11 @@ class L1 {
     this.txs++;
     return r;
   }
+  /** A read (its gas is not counted in `gas`). */
   call(to: Uint8Array, data: Hex): Hex {
+    const before = this.gas;
     const r = this.send(SEQ, to, data);
+    this.gas = before;
     assert.equal(r.status, 1);
     return hex(r.returnData);
   }

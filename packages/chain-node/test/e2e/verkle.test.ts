@@ -23,7 +23,7 @@ const KEEL_BIN = new URL('../../../cli/bin/keel.js', import.meta.url).pathname;
 const BLOCKS = 100;
 
 // Runtime: sstore(calldata[0:32] & 0xff, calldata[32:64]); stop. Init code copies it out.
-const RUNTIME: Hex = '0x60203560003560ff1655' + '00';
+const RUNTIME: Hex = '0x60203560003560ff165500';
 const RUNTIME_LEN = (RUNTIME.length - 2) / 2;
 const INIT = concatHex([
   `0x60${RUNTIME_LEN.toString(16).padStart(2, '0')}600c60003960${RUNTIME_LEN.toString(16).padStart(2, '0')}6000f3`,

@@ -40,11 +40,17 @@ export {
 export { P2P_LIMITS, PeerManager, type PeerManagerOptions } from './node/peerManager.ts';
 export { createCoinbase, createTemplate, mineBlock } from './node/template.ts';
 export {
+  coinbasePath,
+  NodeTemplateProvider,
+  type NodeTemplateProviderOptions,
+} from './node/templateProvider.ts';
+export {
   type NodeMempool,
   type PoolAcceptResult,
   type PoolEntry,
   TxPool,
 } from './node/txPool.ts';
+export { RegtestKeys } from './regtest/index.ts';
 export {
   currentCheckpoint,
   ReorgTooDeepError,

@@ -1,12 +1,7 @@
 import { keccak256 } from '@keel/crypto';
-import {
-  commitmentOf,
-  decodeStepState,
-  decodeStepWitness,
-  type Precompile,
-  type PrecompileResult,
-  verifyStep,
-} from '@keel/evm';
+import type { Precompile, PrecompileResult } from '../precompiles/types.ts';
+import { decodeStepWitness, verifyStep } from './stepOnce.ts';
+import { commitmentOf, decodeStepState } from './stepState.ts';
 
 /**
  * The native step verifier for the rollup's fraud proofs, as a precompile (the keel L1 mounts

@@ -52,6 +52,15 @@ export function nodeCommand(): Command {
       '--assumevalid <hash>',
       'skip script checks of ancestors of this block (two weeks of work below the best header, as Core); 0 checks everything',
     )
+    .option(
+      '--tdp-listen <host:port>',
+      'serve Stratum V2 Template Distribution (Noise, sv2-spec 07) from this node: templates from its mempool on every new tip and whenever the next block’s fees grow by --tdp-fee-delta, solutions submitted into the node; the authority key is <network datadir>/sv2/authority.pub (give it to `keel stratum pool --tdp … --tdp-authority-key @FILE`)',
+    )
+    .option(
+      '--tdp-fee-delta <sat>',
+      'with --tdp-listen: fee gain that triggers a new template',
+      '1000',
+    )
     .option('--dbcache <MiB>', 'coin cache size before a flush, in MiB', '450')
     .option('--workers <n>', 'script-check worker threads (0 = main thread)', '0')
     .option(

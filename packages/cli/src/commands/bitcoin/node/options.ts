@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostPort } from '../../stratum/options.ts';
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -30,6 +31,8 @@ export const nodeOptionsSchema = z
     workers: z.coerce.number().int().min(0).max(64).default(0),
     maxtipage: z.coerce.number().int().min(0).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    tdpListen: hostPort.optional(),
+    tdpFeeDelta: z.coerce.number().int().min(0).max(2_100_000_000_000_000).default(1000),
   })
   .refine((o) => (o.rpcuser === undefined) === (o.rpcpassword === undefined), {
     message: '--rpcuser and --rpcpassword go together',

@@ -40,7 +40,6 @@ export {
 export { P2P_LIMITS, PeerManager, type PeerManagerOptions } from './node/peerManager.ts';
 export { createCoinbase, createTemplate, mineBlock } from './node/template.ts';
 export {
-  coinbasePath,
   NodeTemplateProvider,
   type NodeTemplateProviderOptions,
 } from './node/templateProvider.ts';

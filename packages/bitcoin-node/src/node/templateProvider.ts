@@ -4,6 +4,7 @@
 import {
   type Block,
   blockHash,
+  coinbaseMerklePath,
   computeMerkleRoot,
   decodeTransaction,
   encodeTransaction,
@@ -11,7 +12,6 @@ import {
   txid,
 } from '@keel/bitcoin';
 import { bip34HeightPrefix, compactToTarget } from '@keel/bitcoin/consensus';
-import { sha256d } from '@keel/crypto';
 import type {
   NewTemplate,
   SetNewPrevHash,
@@ -51,22 +51,6 @@ interface Stored {
 /** Serialized coinbase output: u64 value ‖ compact size ‖ script. */
 function encodeOutput(value: bigint, script: Uint8Array): Uint8Array {
   return new BufferWriter(9 + script.length).u64le(value).varBytes(script).finish();
-}
-
-/** Sibling hashes from the coinbase (leaf 0) to the root, bottom up. */
-export function coinbasePath(txids: readonly Uint8Array[]): Uint8Array[] {
-  const path: Uint8Array[] = [];
-  // index 0 stands for the (unknown) coinbase side at every level
-  let level: (Uint8Array | null)[] = [null, ...txids];
-  while (level.length > 1) {
-    if (level.length % 2 === 1) level.push(level[level.length - 1]!);
-    path.push(level[1]!);
-    const next: (Uint8Array | null)[] = [null];
-    for (let i = 2; i < level.length; i += 2)
-      next.push(sha256d(concatBytes(level[i]!, level[i + 1]!)));
-    level = next;
-  }
-  return path;
 }
 
 function targetU256(bits: number): Uint8Array {
@@ -203,7 +187,7 @@ export class NodeTemplateProvider implements TemplateProvider {
       coinbaseTxValueRemaining: t.coinbaseValue,
       coinbaseTxOutputs: [encodeOutput(0n, t.witnessCommitment)],
       coinbaseTxLocktime: 0,
-      merklePath: coinbasePath(txs.map(txid)),
+      merklePath: coinbaseMerklePath(txs.map(txid)),
     };
     const stored: Stored = { t, txs, template };
     this.templates.set(template.templateId, stored);

@@ -23,7 +23,7 @@ export {
   MAX_SCRIPT_SIZE,
   WITNESS_SCALE_FACTOR,
 } from './limits.ts';
-export { computeMerkleRoot } from './merkle.ts';
+export { coinbaseMerklePath, computeMerkleRoot, merkleRootFromPath } from './merkle.ts';
 export {
   decodeTransaction,
   encodeTransaction,

@@ -2,7 +2,6 @@
 // interface as the local sandbox, but signed with a funded account's key, sent over JSON-RPC
 // and waited for until a committed block holds it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,23 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { Devnet } from '@keel/chain-node';
 import { buildDir, exampleWasm } from '@keel/contracts';
 import { loadBlsBackend } from '@keel/crypto';
-import { tempDir } from '@keel/test-utils';
+import { spawnCollect, tempDir } from '@keel/test-utils';
 
 const BIN = fileURLToPath(new URL('../../bin/keel.js', import.meta.url));
 /** Async, so the devnet in this process keeps running while the CLI waits for a block. */
-const keel = (...args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, [BIN, 'contract', ...args], { timeout: 90_000 });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    p.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const keel = async (...args: string[]) => {
+  const c = spawnCollect(process.execPath, [BIN, 'contract', ...args], { timeoutMs: 90_000 });
+  return { code: await c.done, stdout: c.out(), stderr: c.err() };
+};
 const json = (r: { code: number | null; stdout: string; stderr: string }) => {
   assert.ok(r.stdout.trim(), `no output (exit ${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout);

@@ -4,7 +4,7 @@
 // mempool (a real signed spend) must be in a block the pool's miner found, and the node's chain
 // must carry those blocks.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -16,7 +16,7 @@ import {
 } from '@keel/bitcoin';
 import { RegtestKeys } from '@keel/bitcoin-node';
 import { loadSecp256k1Backend } from '@keel/crypto/secp256k1';
-import { freePort, tempDir } from '@keel/test-utils';
+import { freePort, spawnCollect, tempDir, waitUntil } from '@keel/test-utils';
 import { bytesToHex, hexToBytes, SeededRng } from '@keel/util';
 
 const KEEL = new URL('../../bin/keel.js', import.meta.url).pathname;
@@ -27,24 +27,11 @@ after(() => {
   for (const d of dirs) d();
 });
 
-function run(args: string[]) {
-  const proc = spawn(process.execPath, [KEEL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (err += d));
-  const done = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, out: () => out, err: () => err, done };
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const run = (args: string[]) => {
+  const c = spawnCollect(process.execPath, [KEEL, ...args]);
+  procs.push(c.proc);
+  return c;
+};
 
 test(
   'keel bitcoin node --tdp-listen feeds keel stratum pool --tdp; mined blocks carry the mempool',
@@ -72,7 +59,7 @@ test(
     ]);
     const cookiePath = join(nodeDir.path, 'regtest', '.cookie');
     const pub = join(nodeDir.path, 'regtest', 'sv2', 'authority.pub');
-    await until(
+    await waitUntil(
       () => existsSync(cookiePath) && existsSync(pub),
       30_000,
       `node start: ${node.err()}`,
@@ -139,7 +126,7 @@ test(
       'warn',
     ]);
     const poolPub = join(poolDir.path, 'authority.pub');
-    await until(
+    await waitUntil(
       () => existsSync(poolPub) && readFileSync(poolPub, 'utf8').trim().length === 64,
       30_000,
       'pool authority.pub',
@@ -160,7 +147,7 @@ test(
     assert.equal(code, 0, `pool exit: ${pool.err()}`);
 
     // the node's chain carries the pool's blocks, and the first holds the mempool spend
-    await until(
+    await waitUntil(
       async () => ((await rpc('getblockcount')) as number) >= 103,
       20_000,
       'blocks on the node',

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { KeelError } from '@keel/util';
 
 export interface Collected {
   readonly proc: ChildProcess;
@@ -39,7 +40,7 @@ export async function waitUntil(
 ): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new KeelError('ERR_TEST_TIMEOUT', `timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

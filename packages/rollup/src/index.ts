@@ -45,6 +45,7 @@ export {
   type TxRejection,
 } from './derive/execute.ts';
 export { RollupError, RollupErrorCode } from './errors.ts';
+export { BatchTrace, type TraceTx } from './fraud/trace.ts';
 export {
   ALIAS_OFFSET,
   BATCH_VERSION,

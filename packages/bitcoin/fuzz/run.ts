@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSecp256k1Backend } from '@keel/crypto/secp256k1';
 import { bytesToHex, hexToBytes, isKeelError } from '@keel/util';
-import { type FuzzTarget, targets } from './targets.ts';
+import { targets as bitcoinTargets, type FuzzTarget } from './targets.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -31,6 +31,26 @@ const only = opt('target', '');
 let seed = Number(opt('seed', String(Date.now() % 0x7fffffff))) >>> 0 || 1;
 const MAX_CORPUS = 40;
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface RunTarget extends FuzzTarget {
+  /** Path fragment whose code blocks count as new coverage; corpus lives next to the target. */
+  covers: string;
+  corpusRoot: string;
+}
+// The SV2 frame target lives with its decoder in @keel/stratum (which depends on this
+// package, so it is loaded at run time rather than imported: no reference cycle).
+const stratumFuzz = new URL('../../stratum/fuzz/', import.meta.url);
+const stratumTargets: FuzzTarget[] = (
+  (await import(new URL('targets.ts', stratumFuzz).href)) as { targets: FuzzTarget[] }
+).targets;
+const targets: RunTarget[] = [
+  ...bitcoinTargets.map((t) => ({ ...t, covers: '/packages/bitcoin/src/', corpusRoot: here })),
+  ...stratumTargets.map((t) => ({
+    ...t,
+    covers: '/packages/stratum/src/',
+    corpusRoot: fileURLToPath(stratumFuzz),
+  })),
+];
 
 function rand(n: number): number {
   seed ^= seed << 13;
@@ -112,11 +132,11 @@ interface Coverage {
  * Blocks of packages/bitcoin/src reached since the last call and not in `seen` (counters
  * reset on each take). With `add`, they join `seen`.
  */
-function reachedBlocks(s: Session, seen: Set<string>, add = true): number {
+function reachedBlocks(s: Session, seen: Set<string>, covers: string, add = true): number {
   const cov = post<Coverage>(s, 'Profiler.takePreciseCoverage');
   let fresh = 0;
   for (const script of cov.result) {
-    if (!script.url.includes('/packages/bitcoin/src/')) continue;
+    if (!script.url.includes(covers)) continue;
     for (const f of script.functions) {
       for (const r of f.ranges) {
         if (r.count === 0) continue;
@@ -146,16 +166,16 @@ function save(dir: string, data: Uint8Array): string {
   return name;
 }
 
-async function fuzz(t: FuzzTarget, s: Session): Promise<boolean> {
+async function fuzz(t: RunTarget, s: Session): Promise<boolean> {
   const backend = await loadSecp256k1Backend('auto');
-  const corpusDir = join(here, 'corpus', t.name);
+  const corpusDir = join(t.corpusRoot, 'corpus', t.name);
   const corpus = loadCorpus(corpusDir);
   if (corpus.length === 0) corpus.push(new Uint8Array(0));
   const seen = new Set<string>();
-  reachedBlocks(s, new Set()); // drop what loading cost
+  reachedBlocks(s, new Set(), t.covers); // drop what loading cost
   for (const c of corpus) {
     runOne(t, c, backend);
-    reachedBlocks(s, seen);
+    reachedBlocks(s, seen, t.covers);
   }
   const start = performance.now();
   let execs = 0;
@@ -173,16 +193,16 @@ async function fuzz(t: FuzzTarget, s: Session): Promise<boolean> {
       slowest = Math.max(slowest, performance.now() - t0);
       execs++;
       if (crash) {
-        const name = save(join(here, 'crashes', t.name), input);
+        const name = save(join(t.corpusRoot, 'crashes', t.name), input);
         process.stdout.write(`${t.name}: CRASH ${crash} (fuzz/crashes/${t.name}/${name})\n`);
         return false;
       }
       batch.push(input);
     }
-    if (reachedBlocks(s, seen, false) === 0) continue;
+    if (reachedBlocks(s, seen, t.covers, false) === 0) continue;
     for (const input of batch) {
       runOne(t, input, backend);
-      if (reachedBlocks(s, seen) === 0) continue;
+      if (reachedBlocks(s, seen, t.covers) === 0) continue;
       corpus.push(input);
       if (loadCorpus(corpusDir).length < MAX_CORPUS && input.length <= 1024) {
         save(corpusDir, input);

@@ -29,6 +29,27 @@ describe('fuzz corpus replay', async () => {
       }
     });
   }
+  // the SV2 frame target lives in @keel/stratum (which depends on this package): loaded at run
+  // time, its corpus next to it
+  const stratumFuzz = new URL('../../../stratum/fuzz/', import.meta.url);
+  const sv2 = (await import(new URL('targets.ts', stratumFuzz).href)) as {
+    targets: typeof targets;
+  };
+  for (const t of sv2.targets) {
+    it(t.name, () => {
+      const dir = join(fileURLToPath(stratumFuzz), 'corpus', t.name);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.hex'));
+      assert.ok(files.length > 0, `no corpus for ${t.name}`);
+      for (const f of files) {
+        const data = hexToBytes(readFileSync(join(dir, f), 'utf8').trim());
+        try {
+          t.run(data, backend);
+        } catch (e) {
+          assert.ok(isKeelError(e), `${t.name}/${f}: ${String(e)}`);
+        }
+      }
+    });
+  }
   it('regression (found by the block target): sigop cost with too few spent outputs', () => {
     const tx = {
       version: 1,

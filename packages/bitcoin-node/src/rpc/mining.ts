@@ -24,6 +24,71 @@ import { decodeHexTx } from './rawtransactions.ts';
 
 const nowSeconds = (ctx: RpcContext) => Math.floor(ctx.now() / 1000);
 
+/**
+ * BIP22 long polling. A template's `longpollid` is the tip it builds on (64 hex characters)
+ * followed by its fees in satoshis. A request naming it returns at once when the tip moved, as
+ * soon as the tip changes, when the mempool's fees for the next block grew by at least
+ * `LONGPOLL_FEE_DELTA` (looked at every `LONGPOLL_CHECK_MS`), or after `LONGPOLL_MAX_WAIT_MS`
+ * with whatever the template then is (BIP22 lets the server answer at any time; Core answers a
+ * mempool change after a minute, keel on fee gains as its Template Distribution server does).
+ */
+export const LONGPOLL_FEE_DELTA = 1000n;
+export const LONGPOLL_CHECK_MS = 500;
+export const LONGPOLL_MAX_WAIT_MS = 60_000;
+
+function parseLongPollId(ctx: RpcContext, id: unknown): { tip: string; fees: bigint } {
+  // like Core: a longpollid that is not a string watches the current tip and template
+  if (typeof id !== 'string') {
+    return {
+      tip: hashToHex(ctx.chain.tip.hash),
+      fees: createTemplate(ctx.chain, ctx.mempool, nowSeconds(ctx)).fees,
+    };
+  }
+  const tip = id.slice(0, 64);
+  if (!/^[0-9a-fA-F]{64}$/.test(tip)) {
+    throw new RpcError(
+      RpcErrorCode.INVALID_PARAMETER,
+      `longpollid must start with a 64-character hexadecimal block hash (not '${tip}')`,
+    );
+  }
+  const rest = id.slice(64);
+  if (!/^[0-9]{0,20}$/.test(rest)) {
+    throw new RpcError(RpcErrorCode.INVALID_PARAMETER, 'longpollid: fees must be decimal');
+  }
+  return { tip: tip.toLowerCase(), fees: rest === '' ? 0n : BigInt(rest) };
+}
+
+async function longPoll(ctx: RpcContext, id: unknown): Promise<void> {
+  const watched = parseLongPollId(ctx, id);
+  const c = ctx.chain;
+  if (hashToHex(c.tip.hash) !== watched.tip) return;
+  await new Promise<void>((resolve) => {
+    let seen = { size: ctx.mempool.size, bytes: ctx.mempool.bytes };
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      unsubscribe();
+      clearInterval(check);
+      clearTimeout(cap);
+      // the tip listener runs inside block connection: build the answer after it (and after
+      // the mempool dropped the block's transactions)
+      setImmediate(resolve);
+    };
+    const unsubscribe = c.subscribe({ tip: finish });
+    const check = setInterval(() => {
+      if (hashToHex(c.tip.hash) !== watched.tip) return finish();
+      if (ctx.mempool.size === seen.size && ctx.mempool.bytes === seen.bytes) return;
+      seen = { size: ctx.mempool.size, bytes: ctx.mempool.bytes };
+      const fees = createTemplate(c, ctx.mempool, nowSeconds(ctx)).fees;
+      if (fees - watched.fees >= LONGPOLL_FEE_DELTA) finish();
+    }, LONGPOLL_CHECK_MS);
+    const cap = setTimeout(finish, LONGPOLL_MAX_WAIT_MS);
+    check.unref();
+    cap.unref();
+  });
+}
+
 function outputScript(ctx: RpcContext, v: unknown): Uint8Array {
   const s = String(v);
   const raw = /^raw\(([0-9a-fA-F]*)\)(#[a-z0-9]{8})?$/.exec(s);
@@ -93,7 +158,9 @@ export const miningMethods: RpcMethod[] = [
       category: 'Mining',
       description:
         'Returns data needed to construct a block to work on (BIP22, BIP23, segwit rules of BIP145). ' +
-        'The request must name the "segwit" rule.',
+        'The request must name the "segwit" rule. With "longpollid" (BIP22 long polling) the call ' +
+        "waits until the tip changes, the next block's fees grow by LONGPOLL_FEE_DELTA sat, or " +
+        'LONGPOLL_MAX_WAIT_MS passes.',
       args: [
         {
           name: 'template_request',
@@ -105,8 +172,13 @@ export const miningMethods: RpcMethod[] = [
       result:
         '{ "version", "rules", "previousblockhash", "transactions", "coinbasevalue", "target", "bits", "height", "default_witness_commitment", ... }',
     },
-    run: ([req], ctx) => {
-      const r = (req ?? {}) as { mode?: unknown; rules?: unknown; data?: unknown };
+    run: async ([req], ctx) => {
+      const r = (req ?? {}) as {
+        mode?: unknown;
+        rules?: unknown;
+        data?: unknown;
+        longpollid?: unknown;
+      };
       if (r.mode === 'proposal') {
         // BIP23 block proposal: full validation without proof of work, nothing stored
         if (typeof r.data !== 'string')
@@ -158,6 +230,7 @@ export const miningMethods: RpcMethod[] = [
           );
         }
       }
+      if (r.longpollid !== undefined) await longPoll(ctx, r.longpollid);
       const t = createTemplate(c, ctx.mempool, nowSeconds(ctx));
       const index = new Map(t.entries.map((e, i) => [hashToHex(e.txid), i + 1]));
       return {
@@ -178,7 +251,7 @@ export const miningMethods: RpcMethod[] = [
         })),
         coinbaseaux: {},
         coinbasevalue: Number(t.coinbaseValue),
-        longpollid: `${hashToHex(t.prev)}${ctx.mempool.size}`,
+        longpollid: `${hashToHex(t.prev)}${t.fees}`,
         target: targetHex(t.bits),
         mintime: t.mintime,
         mutable: ['time', 'transactions', 'prevblock'],

@@ -177,6 +177,12 @@ export class ChainNode {
     const o = this.o;
     // Ethereum sender recovery through libsecp256k1 (~45x noble's); noble if it cannot load.
     await accelerateEcdsaRecover();
+    // The KZG trusted setup loads synchronously (~2 s of CPU): now, before consensus, the
+    // network and RPC run — loaded on the first blob transaction it froze a live node.
+    await this.kzgBackend().catch((err) => {
+      this.kzg = null; // no KZG here: blob transactions are refused with the reason
+      this.log.warn({ err: String(err) }, 'KZG unavailable: blob transactions refused');
+    });
     this.store = new ChainStore(join(o.datadir, 'db'));
     this.store.checkGenesis(bytesToHex(this.genesisHash));
     this.peers.load(this.store.peers());
